@@ -1,0 +1,18 @@
+"""What an audit event records. Later apps add their verbs here, so the list stays in one place."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Verb(models.TextChoices):
+    LOGIN = "auth.login", _("Logged in")
+    LOGIN_FAILED = "auth.login_failed", _("Failed login")
+    LOGOUT = "auth.logout", _("Logged out")
+    SECOND_FACTOR_FAILED = "auth.second_factor_failed", _("Wrong second-factor code")
+    SECOND_FACTOR_ENROLLED = "auth.second_factor_enrolled", _("Second factor enrolled")
+    USER_CREATED = "accounts.user_created", _("Staff user created")
+    USER_DEACTIVATED = "accounts.user_deactivated", _("Staff user deactivated")
+    MEMBERSHIP_GRANTED = "accounts.membership_granted", _("Role granted")
+    MEMBERSHIP_REVOKED = "accounts.membership_revoked", _("Role revoked")
+    HOLIDAY_ADDED = "core.holiday_added", _("Public holiday added")
+    HOLIDAY_REMOVED = "core.holiday_removed", _("Public holiday removed")

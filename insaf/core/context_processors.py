@@ -1,0 +1,19 @@
+"""Template context shared by every page: the node, its mode and the demo warning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import get_language_bidi
+
+
+def node(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "INSAF_MODE": settings.INSAF_MODE,
+        "INSAF_COUNTRY": settings.INSAF_COUNTRY,
+        "INSAF_DEMO": settings.DEMO,
+        "SECOND_FACTOR_OFF": not settings.INSAF_REQUIRE_2FA,
+        "LANGUAGE_DIR": "rtl" if get_language_bidi() else "ltr",
+    }

@@ -1,0 +1,48 @@
+"""Parsing of ``INSAF_ENCRYPTION_KEYS``: pure Python, used by settings at start-up."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+
+from insaf.env import ConfigurationError
+
+KEY_BYTES = 32
+
+
+def parse_encryption_keys(raw: str) -> dict[str, bytes]:
+    """Parse ``ID:BASE64[,ID:BASE64...]`` into an ordered mapping, newest (current) key first.
+
+    Each key must decode (URL-safe base64) to exactly 32 bytes, for AES-256-GCM; ids must be unique.
+    """
+    keys: dict[str, bytes] = {}
+    for number, item in enumerate((part.strip() for part in raw.split(",")), start=1):
+        if not item:
+            continue
+        key_id, sep, encoded = item.partition(":")
+        if not sep or not key_id or not encoded:
+            raise ConfigurationError(
+                f"INSAF_ENCRYPTION_KEYS entry {number} is not of the form ID:BASE64."
+            )
+        try:
+            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError):
+            raise ConfigurationError(
+                f"INSAF_ENCRYPTION_KEYS key {key_id!r} is not valid base64."
+            ) from None
+        if len(key) != KEY_BYTES:
+            raise ConfigurationError(
+                f"INSAF_ENCRYPTION_KEYS key {key_id!r} is {len(key)} bytes; it must be {KEY_BYTES}."
+            )
+        if key_id in keys:
+            raise ConfigurationError(f"INSAF_ENCRYPTION_KEYS repeats the key id {key_id!r}.")
+        keys[key_id] = key
+    if not keys:
+        raise ConfigurationError("INSAF_ENCRYPTION_KEYS holds no key.")
+    return keys
+
+
+def generate_key(key_id: str) -> str:
+    """A new ``ID:BASE64`` entry for ``INSAF_ENCRYPTION_KEYS``."""
+    return f"{key_id}:{base64.urlsafe_b64encode(secrets.token_bytes(KEY_BYTES)).decode()}"

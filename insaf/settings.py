@@ -1,0 +1,280 @@
+"""Insaf settings: one module, every value read from the environment.
+
+The variables (docs/CONFIGURATION.md lists them with examples):
+
+- ``INSAF_DEMO``: ``1`` for the local demonstration (generated secret and keys under var/, plain
+  HTTP, two-factor login optional with a warning banner). Anything else is production.
+- ``DATABASE_URL``: default a SQLite file under var/ (WAL, busy timeout, foreign keys);
+  ``postgres://...`` for PostgreSQL.
+- ``REDIS_URL``: optional; when set, background jobs and the cache use Redis.
+- ``SECRET_KEY``, ``INSAF_ENCRYPTION_KEYS``, ``ALLOWED_HOSTS``: required in production.
+- ``INSAF_MODE``: ``national`` (default) or ``secretariat``; ``INSAF_COUNTRY``: the ISO alpha-2 code
+  of the member state a national node serves.
+
+Mistakes stop the process at start-up with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+import django_stubs_ext
+from django.utils.translation import gettext_lazy as _
+
+from insaf.core.member_states import member_state_codes
+from insaf.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from insaf.keys import generate_key, parse_encryption_keys
+
+# Lets admin.ModelAdmin[Model] and similar generics be written at run time, as mypy reads them.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("INSAF_VAR_DIR") or BASE_DIR / "var").resolve()
+
+DEMO = env_bool("INSAF_DEMO", default=False)
+DEBUG = env_bool("INSAF_DEBUG", default=False)
+
+
+def _demo_secret(name: str, make: Any) -> str:
+    """Read a generated secret from var/, creating it on first use (demo only)."""
+    path = VAR_DIR / name
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _required(name: str, hint: str) -> str:
+    value = env_str(name)
+    if not value:
+        raise ConfigurationError(f"{name} is not set. {hint}")
+    return value
+
+
+# --- Secrets -------------------------------------------------------------------------------------
+if DEMO:
+    SECRET_KEY = env_str("SECRET_KEY") or _demo_secret(
+        "secret_key", lambda: secrets.token_urlsafe(50)
+    )
+    INSAF_ENCRYPTION_KEYS = env_str("INSAF_ENCRYPTION_KEYS") or _demo_secret(
+        "encryption_keys",
+        lambda: generate_key("k1"),
+    )
+else:
+    SECRET_KEY = _required(
+        "SECRET_KEY",
+        "Set it to a long random string, for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, "
+        "or set INSAF_DEMO=1 for a local demonstration.",
+    )
+    INSAF_ENCRYPTION_KEYS = _required(
+        "INSAF_ENCRYPTION_KEYS",
+        "Set it to one or more comma-separated keys of the form ID:BASE64 (32 random bytes each, "
+        "newest first); `insaf keys generate` prints one.",
+    )
+
+ENCRYPTION_KEYS = parse_encryption_keys(INSAF_ENCRYPTION_KEYS)
+
+if len(SECRET_KEY) < 32:
+    raise ConfigurationError("SECRET_KEY must be at least 32 characters long.")
+
+# --- Node ----------------------------------------------------------------------------------------
+INSAF_MODE = env_str("INSAF_MODE", "national").lower()
+if INSAF_MODE not in {"national", "secretariat"}:
+    raise ConfigurationError(f"INSAF_MODE must be 'national' or 'secretariat'; got {INSAF_MODE!r}.")
+INSAF_COUNTRY = env_str("INSAF_COUNTRY", "JO" if DEMO else "").upper()
+if INSAF_MODE == "national" and not INSAF_COUNTRY:
+    raise ConfigurationError(
+        "INSAF_COUNTRY is not set. A national node serves one member state: set it to that "
+        "state's ISO 3166 alpha-2 code, for example INSAF_COUNTRY=JO."
+    )
+if INSAF_COUNTRY and INSAF_COUNTRY not in member_state_codes():
+    raise ConfigurationError(
+        f"INSAF_COUNTRY={INSAF_COUNTRY!r} is not a member state. Use one of: "
+        + ", ".join(sorted(member_state_codes()))
+        + "."
+    )
+
+# Two-factor login is required for every role that can see personal data. Only the demo may turn it
+# off, and then every page carries a warning banner.
+INSAF_REQUIRE_2FA = env_bool("INSAF_REQUIRE_2FA", default=not DEMO)
+if not INSAF_REQUIRE_2FA and not DEMO:
+    raise ConfigurationError(
+        "INSAF_REQUIRE_2FA=0 is allowed only with INSAF_DEMO=1: production logins that can see "
+        "personal data always need a second factor."
+    )
+
+# --- Hosts and security --------------------------------------------------------------------------
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEMO else [])
+if not ALLOWED_HOSTS:
+    raise ConfigurationError(
+        "ALLOWED_HOSTS is not set. List the host names this node answers to, comma-separated, "
+        "for example ALLOWED_HOSTS=insaf.moi.example."
+    )
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("INSAF_SESSION_SECONDS", 8 * 3600)
+CSRF_COOKIE_SAMESITE = "Lax"
+if not DEMO:
+    # Behind a TLS-terminating load balancer that sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("INSAF_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env_int("INSAF_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+
+# --- Applications --------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "insaf.core",
+    "insaf.accounts",
+    "insaf.audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "insaf.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "insaf.core.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "insaf.accounts.middleware.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "insaf.urls"
+WSGI_APPLICATION = "insaf.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "insaf.core.context_processors.node",
+            ],
+        },
+    },
+]
+
+# --- Database ------------------------------------------------------------------------------------
+_default_db_url = f"sqlite:///{VAR_DIR / 'insaf.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL") or _default_db_url
+try:
+    _db: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60))
+except (ValueError, KeyError) as exc:
+    raise ConfigurationError(
+        f"DATABASE_URL is not understood ({exc}). Use sqlite:///PATH or "
+        "postgres://USER:PASSWORD@HOST:PORT/NAME."
+    ) from None
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    if _db["NAME"] != ":memory:":
+        Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers queue on
+        # the busy timeout instead of failing half-way (and the audit chain head is read under it).
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;"
+            "PRAGMA foreign_keys=ON;"
+        ),
+    }
+elif _db["ENGINE"] in {"django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"}:
+    _db["ENGINE"] = "django.db.backends.postgresql"
+    _db["CONN_HEALTH_CHECKS"] = True
+else:
+    raise ConfigurationError(
+        f"DATABASE_URL names {_db['ENGINE']}; Insaf runs on SQLite or PostgreSQL only."
+    )
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and background jobs -------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Accounts ------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+OTP_TOTP_ISSUER = "Insaf"
+
+# --- Languages -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "ar"
+LANGUAGES = [("ar", _("Arabic")), ("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [BASE_DIR / "insaf" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+# --- Static and uploaded files -------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "files"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("INSAF_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,103 @@
+"""Configuration mistakes stop the process at start-up with a message naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from insaf.env import ConfigurationError
+from insaf.keys import generate_key, parse_encryption_keys
+
+GOOD = {
+    "SECRET_KEY": "x" * 50,
+    "INSAF_ENCRYPTION_KEYS": "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    "ALLOWED_HOSTS": "insaf.example",
+    "INSAF_COUNTRY": "JO",
+}
+PROBE = "import insaf.settings as s; print(s.DATABASES['default']['ENGINE'], s.INSAF_COUNTRY)"
+
+
+def _start(tmp_path: Path, **overrides: str | None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INSAF_", "DATABASE_URL"))}
+    env.pop("SECRET_KEY", None)
+    env.pop("ALLOWED_HOSTS", None)
+    env.update(GOOD, INSAF_VAR_DIR=str(tmp_path))
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_good_production_configuration_starts(tmp_path: Path) -> None:
+    result = _start(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "JO"]
+
+
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY is not set"),
+        ({"SECRET_KEY": "short"}, "at least 32 characters"),
+        ({"INSAF_ENCRYPTION_KEYS": None}, "INSAF_ENCRYPTION_KEYS is not set"),
+        ({"INSAF_ENCRYPTION_KEYS": "k1:c2hvcnQ="}, "it must be 32"),
+        ({"INSAF_ENCRYPTION_KEYS": "no-colon"}, "not of the form ID:BASE64"),
+        ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS is not set"),
+        ({"INSAF_COUNTRY": None}, "INSAF_COUNTRY is not set"),
+        ({"INSAF_COUNTRY": "XX"}, "'XX' is not a member state"),
+        ({"INSAF_MODE": "global"}, "INSAF_MODE must be"),
+        ({"INSAF_REQUIRE_2FA": "0"}, "only with INSAF_DEMO=1"),
+        ({"INSAF_DEMO": "maybe"}, "INSAF_DEMO must be one of"),
+        ({"DATABASE_URL": "mysql://root@localhost/insaf"}, "SQLite or PostgreSQL only"),
+        ({"DATABASE_URL": "nonsense://x"}, "DATABASE_URL is not understood"),
+        ({"INSAF_SESSION_SECONDS": "eight hours"}, "INSAF_SESSION_SECONDS must be a whole number"),
+    ],
+)
+def test_mistakes_stop_start_up(
+    tmp_path: Path, overrides: dict[str, str | None], message: str
+) -> None:
+    result = _start(tmp_path, **overrides)
+    assert result.returncode != 0
+    assert "ConfigurationError" in result.stderr
+    assert message in result.stderr
+
+
+def test_secretariat_needs_no_country(tmp_path: Path) -> None:
+    result = _start(tmp_path, INSAF_MODE="secretariat", INSAF_COUNTRY=None)
+    assert result.returncode == 0, result.stderr
+
+
+def test_demo_generates_and_keeps_its_secrets(tmp_path: Path) -> None:
+    first = _start(tmp_path, INSAF_DEMO="1", SECRET_KEY=None, INSAF_ENCRYPTION_KEYS=None)
+    assert first.returncode == 0, first.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    second = _start(tmp_path, INSAF_DEMO="1", SECRET_KEY=None, INSAF_ENCRYPTION_KEYS=None)
+    assert second.returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_postgres_url_selects_postgresql(tmp_path: Path) -> None:
+    result = _start(tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/insaf")
+    assert result.stdout.split()[0] == "django.db.backends.postgresql"
+
+
+def test_parse_keys_keeps_order_newest_first() -> None:
+    raw = ",".join([generate_key("k2"), generate_key("k1")])
+    keys = parse_encryption_keys(raw)
+    assert list(keys) == ["k2", "k1"]
+    assert all(len(value) == 32 for value in keys.values())
+
+
+def test_parse_keys_refuses_repeated_ids() -> None:
+    with pytest.raises(ConfigurationError, match="repeats"):
+        parse_encryption_keys(f"{generate_key('a')},{generate_key('a')}")

@@ -1,0 +1,16 @@
+"""Settings for the test suite: production settings with test secrets and plain HTTP."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-0123456789")
+os.environ.setdefault("INSAF_ENCRYPTION_KEYS", "t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("INSAF_COUNTRY", "JO")
+os.environ.setdefault("INSAF_SSL_REDIRECT", "0")
+
+from insaf.settings import *  # noqa: F403
+
+# Fast hashing in tests only; production hashes with Argon2 (see PASSWORD_HASHERS in settings).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STATIC_ROOT = None  # type: ignore[assignment]  # served from the apps' folders by the finders
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
