@@ -1,4 +1,8 @@
-"""The ``insaf`` console script: Django's management commands under one name, settings preset."""
+"""The ``insaf`` console script: Django's management commands under one name, settings preset.
+
+``insaf keys generate`` is answered before Django starts: it prints the key a new node needs in
+order to start at all (INSAF_ENCRYPTION_KEYS), so it must not need a complete configuration.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,16 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv if argv is None else argv)
+    args[0] = "insaf"
+    if args[1:3] == ["keys", "generate"]:
+        from insaf.keys import generate_key, new_key_id
+
+        print(generate_key(args[3] if len(args) > 3 else new_key_id()))
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insaf.settings")
     from django.core.management import execute_from_command_line
 
-    args = list(sys.argv if argv is None else argv)
-    args[0] = "insaf"
     execute_from_command_line(args)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import secrets
 
 from insaf.env import ConfigurationError
@@ -46,3 +47,8 @@ def parse_encryption_keys(raw: str) -> dict[str, bytes]:
 def generate_key(key_id: str) -> str:
     """A new ``ID:BASE64`` entry for ``INSAF_ENCRYPTION_KEYS``."""
     return f"{key_id}:{base64.urlsafe_b64encode(secrets.token_bytes(KEY_BYTES)).decode()}"
+
+
+def new_key_id() -> str:
+    """A key id that sorts by creation time, such as ``k20261129T0412``."""
+    return "k" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M")

@@ -74,7 +74,7 @@ else:
     INSAF_ENCRYPTION_KEYS = _required(
         "INSAF_ENCRYPTION_KEYS",
         "Set it to one or more comma-separated keys of the form ID:BASE64 (32 random bytes each, "
-        "newest first); `insaf keys generate` prints one.",
+        "newest first); `insaf keys generate [ID]` prints one.",
     )
 
 ENCRYPTION_KEYS = parse_encryption_keys(INSAF_ENCRYPTION_KEYS)
@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "insaf.core",
@@ -228,6 +229,19 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background jobs: Huey, on Redis when REDIS_URL is set, else on a SQLite file under var/. Run the
+# consumer with `insaf run_huey`. Tests set HUEY["immediate"] so tasks run in the calling thread.
+HUEY: dict[str, Any] = {
+    "name": "insaf",
+    "immediate": env_bool("INSAF_HUEY_IMMEDIATE", default=False),
+    "utc": True,
+    "consumer": {"workers": env_int("INSAF_HUEY_WORKERS", 2), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY.update(huey_class="huey.RedisHuey", url=REDIS_URL)
+else:
+    HUEY.update(huey_class="huey.SqliteHuey", filename=str(VAR_DIR / "huey.sqlite3"))
 
 # --- Accounts ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

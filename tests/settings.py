@@ -7,6 +7,7 @@ os.environ.setdefault("INSAF_ENCRYPTION_KEYS", "t1:AAECAwQFBgcICQoLDA0ODxAREhMUF
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("INSAF_COUNTRY", "JO")
 os.environ.setdefault("INSAF_SSL_REDIRECT", "0")
+os.environ.setdefault("INSAF_HUEY_IMMEDIATE", "1")
 
 from insaf.settings import *  # noqa: F403
 

@@ -18,7 +18,10 @@ GOOD = {
     "ALLOWED_HOSTS": "insaf.example",
     "INSAF_COUNTRY": "JO",
 }
-PROBE = "import insaf.settings as s; print(s.DATABASES['default']['ENGINE'], s.INSAF_COUNTRY)"
+PROBE = (
+    "import insaf.settings as s; "
+    "print(s.DATABASES['default']['ENGINE'], s.INSAF_COUNTRY, s.HUEY['huey_class'])"
+)
 
 
 def _start(tmp_path: Path, **overrides: str | None) -> subprocess.CompletedProcess[str]:
@@ -39,7 +42,13 @@ def _start(tmp_path: Path, **overrides: str | None) -> subprocess.CompletedProce
 def test_good_production_configuration_starts(tmp_path: Path) -> None:
     result = _start(tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "JO"]
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "JO", "huey.SqliteHuey"]
+
+
+def test_redis_url_moves_jobs_and_cache_to_redis(tmp_path: Path) -> None:
+    result = _start(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[2] == "huey.RedisHuey"
 
 
 @pytest.mark.parametrize(
@@ -101,3 +110,18 @@ def test_parse_keys_keeps_order_newest_first() -> None:
 def test_parse_keys_refuses_repeated_ids() -> None:
     with pytest.raises(ConfigurationError, match="repeats"):
         parse_encryption_keys(f"{generate_key('a')},{generate_key('a')}")
+
+
+def test_keys_generate_works_without_any_configuration(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INSAF_", "SECRET_KEY"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "insaf.cli", "keys", "generate", "k7"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    key = result.stdout.strip()
+    assert key.startswith("k7:")
+    assert list(parse_encryption_keys(key)) == ["k7"]

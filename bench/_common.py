@@ -1,0 +1,82 @@
+"""Shared helpers for the benchmarks: fresh databases per backend, result files."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+
+BASE_ENV = {
+    "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+    "INSAF_ENCRYPTION_KEYS": "b1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "INSAF_COUNTRY": "JO",
+    "INSAF_SSL_REDIRECT": "0",
+    "DJANGO_SETTINGS_MODULE": "insaf.settings",
+}
+
+
+def postgres_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def fresh_database(backend: str, name: str) -> Iterator[str]:
+    """Yield a DATABASE_URL for an empty database that is removed afterwards."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{tmp}/{name}.sqlite3"
+        return
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def backends() -> list[str]:
+    found = ["sqlite"]
+    if postgres_reachable():
+        found.append("postgresql")
+    else:
+        print("NOTE: PostgreSQL not reachable at 127.0.0.1:5432; SQLite only.")
+    return found
+
+
+def run_child(script: Path, database_url: str, *args: str) -> dict[str, object]:
+    """Run ``script --child`` against a database; it prints one JSON object as its last line."""
+    env = dict(os.environ, **BASE_ENV, DATABASE_URL=database_url)
+    out = subprocess.run(
+        [sys.executable, str(script), "--child", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def write_results(name: str, lines: list[str], data: object) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
