@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from insaf.accounts.access import memberships_of
 from insaf.core.models import Country
@@ -17,6 +18,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "memberships": sorted(memberships, key=lambda m: m.role),
     }
     return render(request, "core/home.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one)."""
+    return HttpResponsePermanentRedirect(static("insaf/favicon.svg"))
 
 
 def health(request: HttpRequest) -> HttpResponse:

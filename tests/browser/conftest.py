@@ -1,0 +1,303 @@
+"""Real servers and a real browser for the browser tests.
+
+Two gunicorn servers are started once per session, each with its own temporary directory (SQLite
+database, generated secrets, collected static files):
+
+- ``demo_server``: ``INSAF_DEMO=1`` after ``insaf migrate``, ``collectstatic`` and ``demo``, so the
+  demo staff logins exist and two-factor login is off (every page shows the demo banner).
+- ``production_server``: production-like settings (explicit secrets, two-factor required) with one
+  national administrator created through the account services.
+
+The browser is Debian's Chromium (/usr/bin/chromium) driven by playwright; it is never downloaded.
+Without it the tests are skipped, except in CI (``CI=true``) where that is a failure.
+
+These tests talk to separate processes over HTTP; they never touch the test database.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+DEMO_PASSWORD = "insaf-demo-2026"  # the documented demo password of every demo login
+PRODUCTION_USERNAME = "browser-natadmin"
+PRODUCTION_PASSWORD = "browser-test-password-0123456789"
+STARTUP_SECONDS = 30.0
+
+# Settings the test process itself may carry (tests/settings.py sets some of them, and
+# scripts/run_tests.py sets DATABASE_URL); the servers get theirs explicitly instead.
+_SCRUBBED = (
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+)
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    var_dir: Path
+    # A staff login that exists on this server (in demo mode every demo user has the password).
+    username: str
+    password: str
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _server_env(var_dir: Path, extra: dict[str, str]) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in _SCRUBBED and not key.startswith("INSAF_")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="insaf.settings",
+        INSAF_VAR_DIR=str(var_dir),
+        INSAF_COUNTRY="JO",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def _insaf(env: dict[str, str], *args: str) -> None:
+    result = subprocess.run(
+        [str(BIN / "insaf"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`insaf {' '.join(args)}` failed ({result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn and its workers: they run in their own process group, ours to end."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+def _serve(var_dir: Path, env: dict[str, str], username: str, password: str) -> Iterator[Server]:
+    """Run gunicorn until the session ends; yield once /health answers."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = var_dir / "gunicorn.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "insaf.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--access-logfile",
+                "-",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    # Straight to the server, whatever proxy the environment names.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"gunicorn exited with {process.returncode}:\n{log_path.read_text()[-4000:]}"
+                )
+            try:
+                with opener.open(f"{url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"gunicorn did not answer {url}/health within {STARTUP_SECONDS:.0f} s:\n"
+                    f"{log_path.read_text()[-4000:]}"
+                )
+            time.sleep(0.1)
+        yield Server(url=url, var_dir=var_dir, username=username, password=password)
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def demo_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    var_dir = tmp_path_factory.mktemp("demo-server")
+    env = _server_env(var_dir, {"INSAF_DEMO": "1"})
+    _insaf(env, "migrate", "--no-input", "-v", "0")
+    _insaf(env, "collectstatic", "--no-input", "-v", "0")
+    _insaf(env, "demo")
+    yield from _serve(var_dir, env, "natadmin", DEMO_PASSWORD)
+
+
+_CREATE_ADMIN = f"""
+from insaf.accounts.roles import Role
+from insaf.accounts.services import membership_grant, user_create
+from insaf.core.models import Country
+
+user = user_create(
+    actor=None, username={PRODUCTION_USERNAME!r}, password={PRODUCTION_PASSWORD!r}
+)
+membership_grant(
+    actor=None, user=user, role=Role.NATIONAL_ADMIN, country=Country.objects.get(pk="JO")
+)
+"""
+
+
+@pytest.fixture(scope="session")
+def production_server(
+    chromium_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    var_dir = tmp_path_factory.mktemp("production-server")
+    env = _server_env(
+        var_dir,
+        {
+            "SECRET_KEY": "browser-test-secret-key-0123456789-abcdefghijklmnop",
+            "INSAF_ENCRYPTION_KEYS": "t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "INSAF_SSL_REDIRECT": "0",
+        },
+    )
+    _insaf(env, "migrate", "--no-input", "-v", "0")
+    _insaf(env, "collectstatic", "--no-input", "-v", "0")
+    _insaf(env, "shell", "-c", _CREATE_ADMIN)
+    yield from _serve(var_dir, env, PRODUCTION_USERNAME, PRODUCTION_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """Debian's Chromium; without it the tests skip (fail in CI) before any server starts."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is not installed (apt-get install chromium; `make browser` does it)"
+        if in_ci():
+            pytest.fail(f"{reason}; browser tests may not be skipped in CI.")
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def chromium(chromium_path: Path) -> Iterator[Browser]:
+    """A headless Chromium driven through playwright's sync API."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _foreign(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname != "127.0.0.1"
+
+
+@pytest.fixture
+def open_page(chromium: Browser) -> Iterator[Callable[..., Page]]:
+    """Open a page in a fresh browser context (own cookies) on a server; closed after the test.
+
+    Keyword arguments go to ``Browser.new_context`` (a viewport, for example). The test fails when a
+    page asks for anything but the server itself (a CDN, a font service: nodes may run offline), or
+    when the browser reports an error (a script error, a failed load, a Content-Security-Policy
+    refusal).
+    """
+    contexts = []
+    foreign: list[str] = []
+    errors: list[str] = []
+
+    def on_request(request: Request) -> None:
+        if _foreign(request.url):
+            foreign.append(request.url)
+
+    def on_console(message: ConsoleMessage) -> None:
+        location = message.location.get("url", "")
+        if message.type == "error":
+            errors.append(f"{location}: {message.text}")
+
+    def factory(server: Server, **options: Any) -> Page:
+        context = chromium.new_context(base_url=server.url, **options)
+        context.set_default_timeout(10_000)
+        context.on("request", on_request)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        return page
+
+    yield factory
+    for context in contexts:
+        context.close()
+    assert not foreign, f"pages requested other hosts: {foreign}"
+    assert not errors, "the browser reported errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def demo_page(chromium: Browser, demo_server: Server, open_page: Callable[..., Page]) -> Page:
+    return open_page(demo_server)
+
+
+@pytest.fixture
+def production_page(
+    chromium: Browser, production_server: Server, open_page: Callable[..., Page]
+) -> Page:
+    return open_page(production_server)
