@@ -37,7 +37,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy insaf
-	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/insaf makemigrations --check --dry-run
+	PYTHONPATH=. DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/insaf makemigrations --check --dry-run
 
 # Browser tests need Debian's Chromium; install it when we may (root with apt), else they skip.
 browser:

@@ -1,0 +1,125 @@
+"""``insaf holidays``: import a member state's public holidays from an .ics file, and list them.
+
+The import is all or nothing: the whole file is checked before the first row is written, because a
+half-imported holiday list silently moves deadlines. It is idempotent, so the same file (or next
+year's file holding this year's dates as well) can be imported again; dates already present are
+kept as they are, even if the file names them differently, since an administrator may have
+corrected the name by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from insaf.core.ical import ICalendarError, IcsHoliday, parse_holidays
+from insaf.core.models import Country, Holiday
+from insaf.core.services import holiday_add
+
+
+class Command(BaseCommand):
+    help = "Public holidays of a member state: 'import' an iCalendar file, 'list' those entered."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imports = sub.add_parser(
+            "import",
+            help="Add the all-day events of an .ics file as holidays; dates already present are "
+            "skipped, and nothing is imported if the file has any problem.",
+        )
+        imports.add_argument("file", help="Path of the .ics file.")
+        imports.add_argument("--country", required=True, help="ISO code of the member state.")
+        listing = sub.add_parser("list", help="Print the holidays of a member state by date.")
+        listing.add_argument("--country", required=True, help="ISO code of the member state.")
+        listing.add_argument("--year", type=int, help="Only the holidays of this year.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        country = _country(options["country"])
+        if options["action"] == "import":
+            self._import(country=country, path=Path(options["file"]))
+        else:
+            self._list(country=country, year=options.get("year"))
+
+    def _import(self, *, country: Country, path: Path) -> None:
+        holidays = _read_holidays(path)
+        present = set(
+            country.holidays.filter(date__in=[day for day, _ in holidays]).values_list(
+                "date", flat=True
+            )
+        )
+        new = [(day, name) for day, name in holidays if day not in present]
+        with transaction.atomic():
+            for day, name in new:
+                _add(country=country, day=day, name=name)
+        for day, name in new:
+            self.stdout.write(f"  + {day.isoformat()}  {name}")
+        self.stdout.write(
+            f"{country.pk}: added {len(new)} holiday(s) from {path.name}, "
+            f"skipped {len(holidays) - len(new)} already present."
+        )
+
+    def _list(self, *, country: Country, year: int | None) -> None:
+        holidays = country.holidays.order_by("date")
+        if year is not None:
+            if not dt.MINYEAR <= year <= dt.MAXYEAR:
+                raise CommandError(f"--year must be between {dt.MINYEAR} and {dt.MAXYEAR}.")
+            holidays = holidays.filter(date__year=year)
+        period = f" in {year}" if year is not None else ""
+        if not holidays:
+            self.stdout.write(f"{country.pk}: no holidays{period}.")
+            return
+        for holiday in holidays:
+            self.stdout.write(f"{holiday.date.isoformat()}  {holiday.date:%a}  {holiday.name}")
+        self.stdout.write(f"{country.pk}: {len(holidays)} holiday(s){period}.")
+
+
+def _country(code: str) -> Country:
+    country = Country.objects.filter(pk=code.strip().upper()).first()
+    if country is None:
+        known = ", ".join(Country.objects.order_by("pk").values_list("pk", flat=True))
+        raise CommandError(
+            f"Unknown country {code!r}: use the ISO code of a member state ({known})."
+        )
+    return country
+
+
+def _read_holidays(path: Path) -> list[IcsHoliday]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    try:
+        holidays = parse_holidays(data)
+    except ICalendarError as exc:
+        problems = list(exc.problems)
+    else:
+        problems = _name_problems(holidays)
+    if problems:
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        raise CommandError(f"{path.name} has problems; nothing was imported:\n{lines}")
+    return holidays
+
+
+def _name_problems(holidays: list[IcsHoliday]) -> list[str]:
+    limit = Holiday._meta.get_field("name").max_length or 0
+    return [
+        f"{day.isoformat()}: the name is {len(name)} characters long; at most {limit} fit"
+        for day, name in holidays
+        if limit and len(name) > limit
+    ]
+
+
+def _add(*, country: Country, day: dt.date, name: str) -> None:
+    try:
+        holiday_add(actor=None, country=country, date=day, name=name)
+    except ValidationError as exc:
+        # Only a concurrent edit can get here, since present dates were filtered out just before.
+        raise CommandError(
+            f"{day.isoformat()} could not be added ({'; '.join(exc.messages)}); "
+            "nothing was imported. Run the import again."
+        ) from exc
