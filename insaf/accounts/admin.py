@@ -1,29 +1,102 @@
+"""The Django admin for staff and roles: writes go through the audited services, and a user who is
+not a superuser sees only what the selectors in access.py give them."""
+
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from insaf.accounts import access
 from insaf.accounts.models import Membership, User
-from insaf.accounts.services import membership_grant, membership_revoke
+from insaf.accounts.roles import Role
+from insaf.accounts.services import (
+    AUDITED_USER_FIELDS,
+    membership_check_scope,
+    membership_grant,
+    membership_revoke,
+    user_create,
+    user_update,
+)
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin[User]):
     list_display = ["username", "email", "first_name", "last_name", "is_active", "is_staff"]
+    actions = None
+    # Roles are memberships; Django's groups and per-user permissions are not used.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("", {"fields": ("first_name", "last_name", "email")}),
+        ("", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("", {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        return access.staff_for(request.user)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        actor: User = request.user  # type: ignore[assignment]
+        if not change:
+            created = user_create(
+                actor=actor,
+                username=obj.username,
+                password=form.cleaned_data.get("password1") or None,
+                email=obj.email,
+                first_name=obj.first_name,
+                last_name=obj.last_name,
+            )
+            obj.pk = created.pk
+            return
+        changes = {name: getattr(obj, name) for name in AUDITED_USER_FIELDS}
+        user_update(actor=actor, user=User.objects.get(pk=obj.pk), **changes)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Staff are deactivated, never deleted: the audit log names them.
+        return False
+
+
+class MembershipForm(forms.ModelForm[Membership]):
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "country", "agency", "unit"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role"):
+            unit = data.get("unit")
+            membership_check_scope(
+                role=Role(data["role"]),
+                country=data.get("country"),
+                agency=data.get("agency") or (unit.agency if unit else None),
+                unit=unit,
+            )
+        return data
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
     """Roles are granted and revoked through the audited services; a grant is never edited."""
 
+    form = MembershipForm
+
     list_display = ["user", "role", "country", "agency", "unit", "created_at"]
     list_filter = ["role", "country"]
     list_select_related = ["user", "country", "agency", "unit"]
     autocomplete_fields = ["user"]
     actions = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        return access.memberships_for(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)

@@ -38,23 +38,59 @@ def user_create(
     return user
 
 
+# Fields whose change is audited with old and new values (never the password's hash).
+AUDITED_USER_FIELDS = (
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
+
+
+def user_update(*, actor: User | None, user: User, **changes: Any) -> User:
+    """Change a user's audited fields (see AUDITED_USER_FIELDS); unchanged values are ignored."""
+    unknown = set(changes) - set(AUDITED_USER_FIELDS)
+    if unknown:
+        raise ValueError(f"user_update cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        old = {name: getattr(current, name) for name in changes}
+        changed = {name: value for name, value in changes.items() if old[name] != value}
+        if not changed:
+            return user
+        for name, value in changed.items():
+            setattr(user, name, value)
+        user.full_clean(exclude=["password"], validate_unique=False)
+        user.save(update_fields=list(changed))
+        audit_record(
+            actor=actor,
+            verb=Verb.USER_CHANGED,
+            target=user,
+            country=user_country(user),
+            data={"old": {k: old[k] for k in changed}, "new": changed},
+        )
+    return user
+
+
 def user_deactivate(*, actor: User | None, user: User) -> User:
     with transaction.atomic():
         user.is_active = False
         user.save(update_fields=["is_active"])
-        countries = set(user.memberships.values_list("country_id", flat=True))
         audit_record(
             actor=actor,
             verb=Verb.USER_DEACTIVATED,
             target=user,
-            country=countries.pop() if len(countries) == 1 else None,
+            country=user_country(user),
             data={"username": user.get_username()},
         )
     return user
 
 
-def _validate_scope(
-    role: Role, country: Country | None, agency: Agency | None, unit: Unit | None
+def membership_check_scope(
+    *, role: Role, country: Country | None, agency: Agency | None, unit: Unit | None
 ) -> None:
     """The scope a role works at: see insaf/accounts/roles.py."""
     if role == Role.SECRETARIAT_ANALYST:
@@ -87,7 +123,7 @@ def membership_grant(
     role = Role(role)
     if unit is not None and agency is None:
         agency = unit.agency
-    _validate_scope(role, country, agency, unit)
+    membership_check_scope(role=role, country=country, agency=agency, unit=unit)
     with transaction.atomic():
         existing = Membership.objects.filter(
             user=user, role=role, country=country, agency=agency, unit=unit
@@ -130,3 +166,11 @@ def _membership_details(membership: Membership) -> dict[str, Any]:
         "agency": membership.agency_id,
         "unit": membership.unit_id,
     }
+
+
+def user_country(user: User | None) -> str | None:
+    """The one country a user works in, to scope their events (None if several or none)."""
+    if user is None:
+        return None
+    countries = set(user.memberships.values_list("country_id", flat=True))
+    return countries.pop() if len(countries) == 1 else None

@@ -10,18 +10,11 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from insaf.accounts.models import User
+from insaf.accounts.services import user_country
 from insaf.audit.services import ANONYMOUS, audit_record
 from insaf.audit.verbs import Verb
 
 USERNAME_MAX = 150
-
-
-def user_country(user: User | None) -> str | None:
-    """The one country a user works in, for scoping their auth events (None if several or none)."""
-    if user is None:
-        return None
-    countries = set(user.memberships.values_list("country_id", flat=True))
-    return countries.pop() if len(countries) == 1 else None
 
 
 def client_address(request: HttpRequest | None) -> str:

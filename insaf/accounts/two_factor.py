@@ -11,7 +11,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from insaf.accounts.models import User
-from insaf.accounts.signals import user_country
+from insaf.accounts.services import user_country
 from insaf.audit.services import audit_record
 from insaf.audit.verbs import Verb
 

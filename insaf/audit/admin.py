@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from insaf.accounts import access
 from insaf.audit.models import Event
 
 
@@ -24,6 +26,11 @@ class EventAdmin(admin.ModelAdmin[Event]):
     list_filter = ["verb", "country"]
     search_fields = ["actor_label", "target_id"]
     actions = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        return access.audit_events_for(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

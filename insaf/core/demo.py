@@ -8,7 +8,7 @@ from django.db import transaction
 
 from insaf.accounts.models import User
 from insaf.accounts.roles import Role
-from insaf.accounts.services import membership_grant, user_create
+from insaf.accounts.services import membership_grant, user_create, user_update
 from insaf.core.enums import AgencyType, UnitType
 from insaf.core.models import Agency, Country, Governorate, Unit
 
@@ -180,9 +180,8 @@ def load_demo(country_code: str) -> list[DemoLogin]:
             user = User.objects.filter(username=username).first() or user_create(
                 actor=None, username=username, password=DEMO_PASSWORD
             )
-            if role == Role.SYSTEM_ADMIN and not user.is_superuser:
-                user.is_staff = user.is_superuser = True
-                user.save(update_fields=["is_staff", "is_superuser"])
+            if role == Role.SYSTEM_ADMIN:
+                user_update(actor=None, user=user, is_staff=True, is_superuser=True)
             unit = units[unit_key] if unit_key else None
             membership_grant(
                 actor=None,

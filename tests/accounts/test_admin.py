@@ -1,0 +1,163 @@
+"""The Django admin writes through the audited services and lists only what selectors allow."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.test import Client, RequestFactory
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from insaf.accounts.admin import MembershipAdmin, UserAdmin
+from insaf.accounts.models import Membership, User
+from insaf.accounts.roles import Role
+from insaf.accounts.services import user_update
+from insaf.audit.admin import EventAdmin
+from insaf.audit.models import Event
+from insaf.audit.verbs import Verb
+from insaf.core.models import Holiday
+from tests.conftest import Org
+
+
+def _verified_client(user: User) -> Client:
+    """A client signed in with password and second factor."""
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def superuser(jordan: Org) -> User:
+    user = jordan.staff[Role.SYSTEM_ADMIN]
+    return user_update(actor=None, user=user, is_staff=True, is_superuser=True)
+
+
+def test_adding_a_user_is_audited(superuser: User) -> None:
+    client = _verified_client(superuser)
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "new-officer",
+            "password1": "a-long-enough-pass-123",
+            "password2": "a-long-enough-pass-123",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(username="new-officer")
+    assert user.check_password("a-long-enough-pass-123")
+    event = Event.objects.get(verb=Verb.USER_CREATED, target_id=str(user.pk))
+    assert event.actor == superuser
+
+
+def test_changing_access_flags_is_audited(superuser: User, jordan: Org) -> None:
+    officer = jordan.staff[Role.INVESTIGATOR]
+    client = _verified_client(superuser)
+    response = client.post(
+        f"/admin/accounts/user/{officer.pk}/change/",
+        {
+            "username": officer.username,
+            "first_name": "",
+            "last_name": "",
+            "email": "",
+            "is_active": "on",
+            "is_staff": "on",
+        },
+    )
+    assert response.status_code == 302
+    event = Event.objects.filter(verb=Verb.USER_CHANGED, target_id=str(officer.pk)).latest("seq")
+    assert event.data == {"old": {"is_staff": False}, "new": {"is_staff": True}}
+    assert event.actor == superuser
+    assert event.country_id == "JO"
+
+
+def test_grant_and_revoke_through_the_admin_are_audited(superuser: User, jordan: Org) -> None:
+    client = _verified_client(superuser)
+    officer = jordan.staff[Role.INVESTIGATOR]
+    response = client.post(
+        "/admin/accounts/membership/add/",
+        {
+            "user": officer.pk,
+            "role": Role.UNIT_HEAD,
+            "country": "JO",
+            "unit": jordan.sibling_unit.pk,
+        },
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=officer, role=Role.UNIT_HEAD)
+    assert membership.agency == jordan.agency  # filled in from the unit
+    granted = Event.objects.filter(verb=Verb.MEMBERSHIP_GRANTED).latest("seq")
+    assert granted.actor == superuser and granted.target_id == str(membership.pk)
+
+    response = client.post(f"/admin/accounts/membership/{membership.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    revoked = Event.objects.filter(verb=Verb.MEMBERSHIP_REVOKED).latest("seq")
+    assert revoked.data["old"]["role"] == Role.UNIT_HEAD
+
+
+def test_a_grant_that_does_not_fit_the_role_is_refused(superuser: User, jordan: Org) -> None:
+    client = _verified_client(superuser)
+    client.cookies["django_language"] = "en"
+    before = Event.objects.count()
+    response = client.post(
+        "/admin/accounts/membership/add/",
+        {"user": jordan.staff[Role.INVESTIGATOR].pk, "role": Role.INTAKE_OFFICER, "country": "JO"},
+    )
+    assert response.status_code == 200
+    assert "This role works inside a unit" in response.content.decode()
+    assert Event.objects.count() == before
+    assert not Membership.objects.filter(role=Role.INTAKE_OFFICER, unit__isnull=True).exists()
+
+
+def test_adding_a_holiday_through_the_admin_is_audited(superuser: User) -> None:
+    client = _verified_client(superuser)
+    response = client.post(
+        "/admin/core/holiday/add/", {"country": "JO", "date": "2026-05-25", "name": "عيد الاستقلال"}
+    )
+    assert response.status_code == 302
+    holiday = Holiday.objects.get(country="JO", date=dt.date(2026, 5, 25))
+    event = Event.objects.filter(verb=Verb.HOLIDAY_ADDED).latest("seq")
+    assert event.target_id == str(holiday.pk) and event.actor == superuser
+
+
+def test_audit_events_cannot_be_changed_in_the_admin(superuser: User) -> None:
+    client = _verified_client(superuser)
+    event = Event.objects.first()
+    assert event is not None
+    assert client.post(f"/admin/audit/event/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/audit/event/add/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "model_admin,model",
+    [(UserAdmin, User), (MembershipAdmin, Membership), (EventAdmin, Event)],
+)
+def test_admin_lists_are_scoped_for_non_superusers(
+    jordan: Org, egypt: Org, model_admin: type, model: type
+) -> None:
+    head = jordan.staff[Role.UNIT_HEAD]
+    request = RequestFactory().get("/admin/")
+    request.user = head
+    listed = model_admin(model, admin.site).get_queryset(request)
+    everything = model.objects.all()  # type: ignore[attr-defined]
+    assert listed.count() < everything.count()
+    if model is User:
+        assert set(listed) == set(User.objects.filter(memberships__unit=jordan.unit))
+    if model is Event:
+        assert not listed.exists()
+
+
+def test_user_update_records_only_what_changed(jordan: Org) -> None:
+    officer = jordan.staff[Role.INTAKE_OFFICER]
+    before = Event.objects.count()
+    user_update(actor=None, user=officer, is_active=True, email="")
+    assert Event.objects.count() == before
+    with pytest.raises(ValueError, match="password"):
+        user_update(actor=None, user=officer, password="x")
