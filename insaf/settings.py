@@ -125,15 +125,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("INSAF_SESSION_SECONDS", 8 * 3600)
 CSRF_COOKIE_SAMESITE = "Lax"
+# The demo serves plain HTTP on 127.0.0.1; everything else is HTTPS only.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEMO
 if not DEMO:
     # Behind a TLS-terminating load balancer that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("INSAF_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("INSAF_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    LANGUAGE_COOKIE_SECURE = True
 
 # --- Applications --------------------------------------------------------------------------------
 INSTALLED_APPS = [

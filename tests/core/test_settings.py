@@ -20,7 +20,8 @@ GOOD = {
 }
 PROBE = (
     "import insaf.settings as s; "
-    "print(s.DATABASES['default']['ENGINE'], s.INSAF_COUNTRY, s.HUEY['huey_class'])"
+    "print(s.DATABASES['default']['ENGINE'], s.INSAF_COUNTRY, s.HUEY['huey_class'], "
+    "s.PASSWORD_HASHERS[0].rsplit('.', 1)[1], s.SESSION_COOKIE_SECURE)"
 )
 
 
@@ -42,7 +43,13 @@ def _start(tmp_path: Path, **overrides: str | None) -> subprocess.CompletedProce
 def test_good_production_configuration_starts(tmp_path: Path) -> None:
     result = _start(tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "JO", "huey.SqliteHuey"]
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "JO",
+        "huey.SqliteHuey",
+        "Argon2PasswordHasher",
+        "True",
+    ]
 
 
 def test_redis_url_moves_jobs_and_cache_to_redis(tmp_path: Path) -> None:

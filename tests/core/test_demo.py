@@ -1,0 +1,56 @@
+"""`insaf demo`: one staff user per role for the node's country; a second run changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from pytest_django.fixtures import Settings
+
+from insaf.accounts.models import Membership, User
+from insaf.accounts.roles import Role
+from insaf.audit.models import Event
+from insaf.audit.services import audit_verify
+from insaf.core.demo import DEMO_PASSWORD
+from insaf.core.models import Agency, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_settings(settings: Settings) -> Settings:
+    settings.DEMO = True
+    settings.INSAF_COUNTRY = "JO"
+    return settings
+
+
+def test_demo_creates_one_user_per_role(
+    demo_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert {m.role for m in Membership.objects.all()} == set(Role)
+    for membership in Membership.objects.select_related("user"):
+        assert membership.user.check_password(DEMO_PASSWORD)
+        assert membership.user.username in out
+    analyst = Membership.objects.get(role=Role.SECRETARIAT_ANALYST)
+    assert analyst.country is None  # region-wide, aggregate figures only
+    assert Agency.objects.filter(country="JO").count() == 6
+    assert Unit.objects.filter(agency__country="JO").count() == 6
+    assert User.objects.get(username="sysadmin").is_superuser
+    assert audit_verify().ok
+
+
+def test_demo_is_idempotent(demo_settings: Settings) -> None:
+    call_command("demo")
+    counts = (User.objects.count(), Membership.objects.count(), Unit.objects.count())
+    events = Event.objects.count()
+    call_command("demo")
+    assert (User.objects.count(), Membership.objects.count(), Unit.objects.count()) == counts
+    assert Event.objects.count() == events  # nothing changed, so nothing was audited
+
+
+def test_demo_refuses_to_run_outside_demo_mode(settings: Settings) -> None:
+    settings.DEMO = False
+    with pytest.raises(CommandError, match="INSAF_DEMO=1"):
+        call_command("demo")
+    assert not User.objects.exists()
