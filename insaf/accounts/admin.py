@@ -3,13 +3,14 @@ not a superuser sees only what the selectors in access.py give them."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from insaf.accounts import access
 from insaf.accounts.models import Membership, User
@@ -20,6 +21,7 @@ from insaf.accounts.services import (
     membership_grant,
     membership_revoke,
     user_create,
+    user_set_password,
     user_update,
 )
 
@@ -57,6 +59,23 @@ class UserAdmin(DjangoUserAdmin[User]):
             return
         changes = {name: getattr(obj, name) for name in AUDITED_USER_FIELDS}
         user_update(actor=actor, user=User.objects.get(pk=obj.pk), **changes)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Django's password page, with the form's save routed through user_set_password."""
+        actor: User = request.user  # type: ignore[assignment]
+
+        class AuditedPasswordForm(self.change_password_form):  # type: ignore[name-defined]
+            def save(self, commit: bool = True) -> User:
+                data = self.cleaned_data
+                password = data["password1"] if data.get("set_usable_password", True) else None
+                return user_set_password(actor=actor, user=self.user, password=password)
+
+        # A copy per request, so that concurrent requests never share the actor.
+        per_request = copy.copy(self)
+        per_request.change_password_form = AuditedPasswordForm
+        return super(UserAdmin, per_request).user_change_password(request, id, form_url)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Staff are deactivated, never deleted: the audit log names them.

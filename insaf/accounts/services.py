@@ -75,6 +75,24 @@ def user_update(*, actor: User | None, user: User, **changes: Any) -> User:
     return user
 
 
+def user_set_password(*, actor: User | None, user: User, password: str | None) -> User:
+    """Set a new password, or none (password sign-in disabled). The audit keeps no trace of it."""
+    with transaction.atomic():
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(update_fields=["password"])
+        audit_record(
+            actor=actor,
+            verb=Verb.USER_PASSWORD_SET,
+            target=user,
+            country=user_country(user),
+            data={"usable": bool(password)},
+        )
+    return user
+
+
 def user_deactivate(*, actor: User | None, user: User) -> User:
     with transaction.atomic():
         user.is_active = False

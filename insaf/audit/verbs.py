@@ -12,6 +12,7 @@ class Verb(models.TextChoices):
     SECOND_FACTOR_ENROLLED = "auth.second_factor_enrolled", _("Second factor enrolled")
     USER_CREATED = "accounts.user_created", _("Staff user created")
     USER_CHANGED = "accounts.user_changed", _("Staff user changed")
+    USER_PASSWORD_SET = "accounts.user_password_set", _("Staff password set")
     USER_DEACTIVATED = "accounts.user_deactivated", _("Staff user deactivated")
     MEMBERSHIP_GRANTED = "accounts.membership_granted", _("Role granted")
     MEMBERSHIP_REVOKED = "accounts.membership_revoked", _("Role revoked")

@@ -77,6 +77,27 @@ def test_changing_access_flags_is_audited(superuser: User, jordan: Org) -> None:
     assert event.country_id == "JO"
 
 
+def test_password_change_in_the_admin_is_audited(superuser: User, jordan: Org) -> None:
+    officer = jordan.staff[Role.INVESTIGATOR]
+    client = _verified_client(superuser)
+    response = client.post(
+        f"/admin/accounts/user/{officer.pk}/password/",
+        {
+            "password1": "another-long-pass-456",
+            "password2": "another-long-pass-456",
+            "usable_password": "true",
+            "set-password": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    officer.refresh_from_db()
+    assert officer.check_password("another-long-pass-456")
+    event = Event.objects.filter(verb=Verb.USER_PASSWORD_SET).latest("seq")
+    assert event.actor == superuser and event.target_id == str(officer.pk)
+    assert event.data == {"usable": True}
+    assert "another-long-pass-456" not in str(event.data)
+
+
 def test_grant_and_revoke_through_the_admin_are_audited(superuser: User, jordan: Org) -> None:
     client = _verified_client(superuser)
     officer = jordan.staff[Role.INVESTIGATOR]
