@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from insaf.accounts import access
 from insaf.core.models import Agency, Country, Governorate, Holiday, Unit
 from insaf.core.services import holiday_add, holiday_remove
 
@@ -23,6 +25,17 @@ class CountryAdmin(admin.ModelAdmin[Country]):
         return False
 
 
+class ScopedAdmin(admin.ModelAdmin[Any]):
+    """Lists what the selector named by ``selector`` returns for a user who is not a superuser."""
+
+    selector: staticmethod[[Any], QuerySet[Any]]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        return self.selector(request.user)
+
+
 @admin.register(Governorate)
 class GovernorateAdmin(admin.ModelAdmin[Governorate]):
     list_display = ["code", "name_ar", "name_en", "country"]
@@ -30,22 +43,25 @@ class GovernorateAdmin(admin.ModelAdmin[Governorate]):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin[Agency]):
+class AgencyAdmin(ScopedAdmin):
+    selector = staticmethod(access.agencies_for)
     list_display = ["code", "name_ar", "name_en", "type", "country"]
     list_filter = ["country", "type"]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin[Unit]):
+class UnitAdmin(ScopedAdmin):
+    selector = staticmethod(access.units_for)
     list_display = ["code", "name_ar", "name_en", "type", "agency", "governorate"]
     list_filter = ["agency__country", "type"]
     list_select_related = ["agency", "governorate"]
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin[Holiday]):
+class HolidayAdmin(ScopedAdmin):
     """Holidays go through the audited services; an entered holiday is removed, not edited."""
 
+    selector = staticmethod(access.holidays_for)
     list_display = ["date", "name", "country"]
     list_filter = ["country"]
     date_hierarchy = "date"

@@ -182,3 +182,30 @@ def test_user_update_records_only_what_changed(jordan: Org) -> None:
     assert Event.objects.count() == before
     with pytest.raises(ValueError, match="password"):
         user_update(actor=None, user=officer, password="x")
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/core/unit/", "/admin/core/agency/", "/admin/core/holiday/"]
+)
+def test_reference_data_admin_is_scoped_for_non_superusers(
+    jordan: Org, egypt: Org, path: str
+) -> None:
+    from insaf.core.admin import AgencyAdmin, HolidayAdmin, UnitAdmin
+    from insaf.core.models import Agency, Unit
+
+    model_admin, model = {
+        "/admin/core/unit/": (UnitAdmin, Unit),
+        "/admin/core/agency/": (AgencyAdmin, Agency),
+        "/admin/core/holiday/": (HolidayAdmin, Holiday),
+    }[path]
+    Holiday.objects.create(country=egypt.country, date=dt.date(2026, 7, 23), name="Revolution")
+    request = RequestFactory().get(path)
+    request.user = jordan.staff[Role.NATIONAL_ADMIN]
+    listed = model_admin(model, admin.site).get_queryset(request)
+    country_of = {
+        Unit: "agency__country_id",
+        Agency: "country_id",
+        Holiday: "country_id",
+    }[model]
+    assert not listed.filter(**{country_of: "EG"}).exists()
+    assert model.objects.filter(**{country_of: "EG"}).exists()
