@@ -18,7 +18,7 @@ class EventAdmin(admin.ModelAdmin[Event]):
         "seq",
         "created_at",
         "actor_label",
-        "verb",
+        "verb_label",
         "target_type",
         "target_id",
         "country",

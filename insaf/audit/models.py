@@ -27,7 +27,9 @@ class Event(models.Model):
     )
     # The actor as written at the time (a username, "system" or "anonymous"): it survives renames.
     actor_label = models.CharField(_("actor name"), max_length=150)
-    verb = models.CharField(_("action"), max_length=64, choices=Verb.choices)
+    # Not a choices field: adding a verb to Verb must not need a migration. audit_record only takes
+    # Verb members; verb_label gives the translated name.
+    verb = models.CharField(_("action"), max_length=64)
     target_type = models.CharField(_("target type"), max_length=64, blank=True)
     target_id = models.CharField(_("target"), max_length=64, blank=True)
     country = models.ForeignKey(
@@ -53,3 +55,10 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.verb} {self.target_type}:{self.target_id}"
+
+    @property
+    def verb_label(self) -> str:
+        try:
+            return str(Verb(self.verb).label)
+        except ValueError:
+            return self.verb

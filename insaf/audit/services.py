@@ -54,6 +54,7 @@ def audit_record(
 
     ``data`` holds the details, typically ``{"old": {...}, "new": {...}}``; no secrets in it.
     """
+    verb = Verb(verb)  # refuses a string that is not a known verb
     with transaction.atomic():
         _lock_chain_head()
         last = Event.objects.order_by("-seq").values("seq", "hash").first()

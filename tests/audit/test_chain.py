@@ -205,3 +205,14 @@ def test_command_detects_events_removed_from_the_end() -> None:
     call_command("audit", "verify")  # the shortened chain is consistent in itself ...
     with pytest.raises(CommandError, match="no longer in it"):
         call_command("audit", "verify", "--head", recorded_head)  # ... but not with the record
+
+
+def test_unknown_verbs_are_refused() -> None:
+    with pytest.raises(ValueError):
+        audit_record(actor=None, verb="accounts.made_up")  # type: ignore[arg-type]
+    assert not Event.objects.exists()
+
+
+def test_verb_label_is_translated_name() -> None:
+    (event,) = _record_some(1)
+    assert event.verb_label == str(Verb.HOLIDAY_ADDED.label)
