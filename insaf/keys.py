@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 import secrets
 
 from insaf.env import ConfigurationError
 
 KEY_BYTES = 32
+# Key ids are written into every ciphertext token (v1.<id>.<data>), so they are kept simple.
+KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def parse_encryption_keys(raw: str) -> dict[str, bytes]:
@@ -25,6 +28,10 @@ def parse_encryption_keys(raw: str) -> dict[str, bytes]:
         if not sep or not key_id or not encoded:
             raise ConfigurationError(
                 f"INSAF_ENCRYPTION_KEYS entry {number} is not of the form ID:BASE64."
+            )
+        if not KEY_ID.fullmatch(key_id):
+            raise ConfigurationError(
+                f"INSAF_ENCRYPTION_KEYS key id {key_id!r} may hold only letters, digits, - and _."
             )
         try:
             key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))

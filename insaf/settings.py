@@ -149,6 +149,9 @@ INSTALLED_APPS = [
     "insaf.core",
     "insaf.accounts",
     "insaf.audit",
+    "insaf.triage",
+    "insaf.notifications",
+    "insaf.complaints",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +244,34 @@ if REDIS_URL:
     HUEY.update(huey_class="huey.RedisHuey", url=REDIS_URL)
 else:
     HUEY.update(huey_class="huey.SqliteHuey", filename=str(VAR_DIR / "huey.sqlite3"))
+
+# --- Notifications (sent from the outbox by the background worker) ------------------------------
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+INSAF_EMAIL_BACKEND = env_str("INSAF_EMAIL_BACKEND", "console" if DEMO else "smtp")
+if INSAF_EMAIL_BACKEND not in _EMAIL_BACKENDS:
+    raise ConfigurationError(
+        f"INSAF_EMAIL_BACKEND must be one of {', '.join(_EMAIL_BACKENDS)}; "
+        f"got {INSAF_EMAIL_BACKEND!r}."
+    )
+EMAIL_BACKEND = _EMAIL_BACKENDS[INSAF_EMAIL_BACKEND]
+EMAIL_FILE_PATH = VAR_DIR / "outbox" / "email"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "insaf@localhost")
+INSAF_SMS_BACKEND = env_str("INSAF_SMS_BACKEND", "console" if DEMO else "file")
+if INSAF_SMS_BACKEND not in {"console", "file"}:
+    raise ConfigurationError(
+        f"INSAF_SMS_BACKEND must be 'console' or 'file'; got {INSAF_SMS_BACKEND!r}."
+    )
+INSAF_SMS_FILE_PATH = VAR_DIR / "outbox" / "sms"
 
 # --- Accounts ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -132,3 +132,8 @@ def test_keys_generate_works_without_any_configuration(tmp_path: Path) -> None:
     key = result.stdout.strip()
     assert key.startswith("k7:")
     assert list(parse_encryption_keys(key)) == ["k7"]
+
+
+def test_key_ids_must_fit_in_a_token() -> None:
+    with pytest.raises(ConfigurationError, match="letters, digits"):
+        parse_encryption_keys("my key:" + generate_key("x").split(":", 1)[1])

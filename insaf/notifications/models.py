@@ -1,0 +1,44 @@
+"""The outbox: every notification is a row written in the transaction of the change that causes
+it, and sent afterwards by a background task (insaf/notifications/sending.py), with retries. A crash
+never half-sends one and never loses one."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    # The address is personal data when it is a filer's: encrypted like identity fields.
+    recipient_enc = models.TextField()
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    reference = models.CharField(max_length=32, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.pk} {self.status}"

@@ -1,0 +1,75 @@
+"""Writing notifications into the outbox (the sending side is insaf/notifications/sending.py).
+
+Call these inside the transaction of the change that causes the notification. An SMS never
+carries case content: only fixed templates with the case reference (or a one-time code) exist.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from insaf.core.crypto import encrypt
+from insaf.notifications.models import Channel, OutboxMessage
+
+RECIPIENT_CONTEXT = "notifications.outbox.recipient"
+
+
+class SmsTemplate(StrEnum):
+    RECEIVED = "received"
+    UPDATED = "updated"
+    CODE = "code"
+
+
+def _sms_text(template: SmsTemplate, *, reference: str, code: str) -> str:
+    if template == SmsTemplate.RECEIVED:
+        return _("Insaf: your case %(reference)s was received.") % {"reference": reference}
+    if template == SmsTemplate.UPDATED:
+        return _("Insaf: there is news on your case %(reference)s.") % {"reference": reference}
+    return _("Insaf: your one-time code is %(code)s.") % {"code": code}
+
+
+def _enqueue(
+    *, channel: Channel, to: str, subject: str, body: str, reference: str
+) -> OutboxMessage:
+    now = timezone.now()
+    message = OutboxMessage.objects.create(
+        channel=channel,
+        recipient_enc=encrypt(to, context=RECIPIENT_CONTEXT),
+        subject=subject,
+        body=body,
+        reference=reference,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    # robust: a queue that cannot be reached must not fail a request whose data is committed;
+    # the periodic task sends the message anyway.
+    transaction.on_commit(_kick_sender, robust=True)
+    return message
+
+
+def _kick_sender() -> None:
+    """Ask the background worker to send now rather than at its next periodic run."""
+    from insaf.notifications.tasks import send_outbox_now
+
+    send_outbox_now()
+
+
+def notify_email(*, to: str, subject: str, body: str, reference: str = "") -> OutboxMessage:
+    return _enqueue(channel=Channel.EMAIL, to=to, subject=subject, body=body, reference=reference)
+
+
+def notify_sms(
+    *,
+    to: str,
+    template: SmsTemplate,
+    reference: str = "",
+    code: str = "",
+    language: str = "ar",
+) -> OutboxMessage:
+    with translation.override(language):
+        body = _sms_text(template, reference=reference, code=code)
+    return _enqueue(channel=Channel.SMS, to=to, subject="", body=body, reference=reference)

@@ -1,0 +1,121 @@
+"""What operators use: the periodic task, `insaf outbox send|status`, the read-only admin."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from huey.api import PeriodicTask
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from insaf.accounts.models import User
+from insaf.accounts.services import user_create, user_update
+from insaf.notifications import tasks
+from insaf.notifications.models import OutboxMessage, OutboxStatus
+from insaf.notifications.services import SmsTemplate, notify_email, notify_sms
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = "filer@example.org"
+PHONE = "+962791234567"
+
+
+@pytest.fixture(autouse=True)
+def sms_to_file(settings: SettingsWrapper, tmp_path: Any) -> None:
+    settings.INSAF_SMS_BACKEND = "file"
+    settings.INSAF_SMS_FILE_PATH = tmp_path / "sms"
+
+
+def _outbox(*args: str) -> str:
+    out = StringIO()
+    call_command("outbox", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_periodic_task_runs_every_minute_and_sends(mailoutbox: list[Any]) -> None:
+    task = tasks.send_outbox_every_minute.task_class
+    assert issubclass(task, PeriodicTask)
+    start = timezone.now().replace(second=0, microsecond=0)
+    assert all(task().validate_datetime(start + timedelta(minutes=m)) for m in range(60))
+    notify_email(to=ADDRESS, subject="s", body="b")
+    tasks.send_outbox_every_minute.call_local()
+    assert len(mailoutbox) == 1
+
+
+def test_send_now_sends(mailoutbox: list[Any]) -> None:
+    notify_email(to=ADDRESS, subject="s", body="b")
+    tasks.send_outbox_now()  # immediate mode in tests: runs here
+    assert len(mailoutbox) == 1
+
+
+def test_outbox_send_prints_the_report(mailoutbox: list[Any]) -> None:
+    for _ in range(3):
+        notify_email(to=ADDRESS, subject="s", body="b")
+    assert _outbox("send", "--limit", "2") == "Outbox: sent 2, retried 0, failed 0.\n"
+    assert _outbox("send") == "Outbox: sent 1, retried 0, failed 0.\n"
+    assert _outbox("send") == "Outbox: sent 0, retried 0, failed 0.\n"
+    assert len(mailoutbox) == 3
+
+
+def test_outbox_status_counts_by_status_and_channel() -> None:
+    notify_email(to=ADDRESS, subject="s", body="b")
+    notify_email(to=ADDRESS, subject="s", body="b")
+    notify_sms(to=PHONE, template=SmsTemplate.RECEIVED, reference="JO-1")
+    OutboxMessage.objects.filter(channel="sms").update(status=OutboxStatus.FAILED)
+    lines = _outbox("status").splitlines()
+    assert lines[0].split() == ["status", "email", "sms", "total"]
+    assert [line.split() for line in lines[1:]] == [
+        ["pending", "2", "0", "2"],
+        ["sending", "0", "0", "0"],
+        ["sent", "0", "0", "0"],
+        ["failed", "0", "1", "1"],
+    ]
+
+
+def _verified_superuser_client() -> Client:
+    user = user_create(actor=None, username="root", password="a-long-test-password")
+    user = user_update(actor=None, user=user, is_staff=True, is_superuser=True)
+    assert isinstance(user, User)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def test_the_admin_is_read_only_and_never_shows_the_recipient() -> None:
+    message = notify_email(
+        to=ADDRESS, subject="Your case", body="Secret case body", reference="JO-2025-000009"
+    )
+    OutboxMessage.objects.filter(pk=message.pk).update(last_error="TimeoutError: timed out")
+    client = _verified_superuser_client()
+    listing = client.get("/admin/notifications/outboxmessage/")
+    detail = client.get(f"/admin/notifications/outboxmessage/{message.pk}/change/")
+    for response in (listing, detail):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "JO-2025-000009" in html
+        assert "TimeoutError: timed out" in html
+        assert ADDRESS not in html
+        assert message.recipient_enc not in html
+        assert "Secret case body" not in html
+    assert client.get("/admin/notifications/outboxmessage/add/").status_code == 403
+    assert (
+        client.post(
+            f"/admin/notifications/outboxmessage/{message.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert OutboxMessage.objects.filter(pk=message.pk).exists()
+    model_admin = admin.site._registry[OutboxMessage]
+    assert "recipient_enc" not in model_admin.get_fields(None)  # type: ignore[arg-type]
