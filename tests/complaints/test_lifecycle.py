@@ -255,7 +255,9 @@ def test_appeal_after_the_period_is_refused(named_case: Complaint, drive: Drive)
 
     case = drive(named_case, S.CLOSED)
     Complaint.objects.filter(pk=case.pk).update(appeal_until=case.closed_at - dt.timedelta(days=1))
-    with pytest.raises(TransitionNotAllowed, match="period"):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(TransitionNotAllowed, match="period"):
         filer_appeal(case=case, reason="تأخرت في الاعتراض")
 
 
