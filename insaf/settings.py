@@ -314,7 +314,11 @@ STORAGES = {
         )
     },
 }
+# Case files live here, outside every served folder (there is no MEDIA_URL): downloads go through
+# a permission check in insaf/complaints/services/attachments.py.
 MEDIA_ROOT = VAR_DIR / "files"
+INSAF_ATTACHMENT_MAX_BYTES = env_int("INSAF_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+INSAF_ATTACHMENTS_PER_CASE = env_int("INSAF_ATTACHMENTS_PER_CASE", 10)
 
 LOGGING = {
     "version": 1,

@@ -181,6 +181,11 @@ def decrypt(token: str, *, context: str) -> str:
     return plain.decode()
 
 
+def token_prefix(key_id: str) -> str:
+    """How every token under ``key_id`` starts (to find rows still under an older key in SQL)."""
+    return f"{VERSION}.{key_id}."
+
+
 def key_id_of(token: str) -> str | None:
     """The id of the key ``token`` was encrypted under; None for ``""`` or a malformed token."""
     if not token:
