@@ -29,6 +29,7 @@ class Verb(models.TextChoices):
     IDENTITY_REVEALED = "complaints.identity_revealed", _("Identity revealed")
     ATTACHMENT_ADDED = "complaints.attachment_added", _("File attached")
     ATTACHMENT_DOWNLOADED = "complaints.attachment_downloaded", _("File downloaded")
+    CONFIG_CHANGED = "core.config_changed", _("Configuration changed")
     KEYS_ROTATED = "core.keys_rotated", _("Encryption keys rotated")
     HOLIDAY_ADDED = "core.holiday_added", _("Public holiday added")
     HOLIDAY_REMOVED = "core.holiday_removed", _("Public holiday removed")

@@ -190,7 +190,109 @@ def load_demo(country_code: str) -> list[DemoLogin]:
                 country=None if role == Role.SECRETARIAT_ANALYST else country,
                 unit=unit,
             )
+            if not user.email:
+                user_update(actor=None, user=user, email=f"{username}@demo.insaf.invalid")
             region = role == Role.SECRETARIAT_ANALYST
             scope = str(unit) if unit else ("region" if region else str(country))
             logins.append(DemoLogin(username, role, scope))
+        _complaint_setup(country, units)
+    _sample_cases(country.pk)
     return logins
+
+
+def _complaint_setup(country: Country, units: dict[tuple[str, str], Unit]) -> None:
+    from insaf.complaints.models import CountryPolicy, RoutingRule
+    from insaf.complaints.services.config import config_save
+
+    if CountryPolicy.objects.filter(country=country).exists():
+        return
+    config_save(
+        actor=None,
+        obj=CountryPolicy(
+            country=country,
+            appeal_days=30,
+            intake_unit=units[("psd", "complaints-dept")],
+            oversight_unit=units[("human-rights", "oversight")],
+        ),
+    )
+    for order, (category, agency_code, unit_key) in enumerate(
+        [
+            ("service_delay", "passports", ("passports", "capital-office")),
+            ("detention_conditions", "", ("human-rights", "oversight")),
+            ("", "corrections", ("human-rights", "oversight")),
+        ],
+        start=1,
+    ):
+        config_save(
+            actor=None,
+            obj=RoutingRule(
+                country=country,
+                category=category,
+                agency=Agency.objects.get(country=country, code=agency_code)
+                if agency_code
+                else None,
+                unit=units[unit_key],
+                order=order * 10,
+            ),
+        )
+
+
+SAMPLE_CASES = [
+    # (text, anonymous, complainant name, phone)
+    (
+        "اللي بيحصل في مكتب الجوازات ده مش خدمة. رحت ٣ مرات عشان أجدد الباسبور ومحدش رد.",
+        True,
+        "",
+        "",
+    ),
+    (
+        "ابني محتجز في مركز أمن المدينة منذ خمسة أيام دون أن يُعرض على المدعي العام "
+        "ولا نعرف التهمة.",
+        False,
+        "أم خالد",
+        "٠٧٩٥٥٥١٢٣٤",
+    ),
+    ("عذبوني في التحقيق وضربوني على رجلي حتى اعترفت بشيء لم أفعله.", True, "", ""),
+    (
+        "I would like to thank the traffic department for the quick help after my accident.",
+        False,
+        "Lina Haddad",
+        "+962 79 555 0101",
+    ),
+    (
+        "Le policier m'a insulté devant mes enfants lors du contrôle routier, "
+        "je demande une enquête.",
+        False,
+        "Karim Benali",
+        "0790001122",
+    ),
+    ("أقترح فتح مكتب للجوازات مساءً لخدمة الموظفين.", True, "", ""),
+    (
+        "التمس السماح لي بزيارة زوجي النزيل في مركز إصلاح الجنوب فقد مُنعت منذ شهرين.",
+        False,
+        "سعاد",
+        "0788881111",
+    ),
+    ("طلب مني موظف في دائرة الأحوال المدنية مبلغًا لتسريع إصدار شهادة الميلاد.", True, "", ""),
+    ("ana ro7t 3al markaz w el shorta ma sajjalo el balagh, 2alo erja3 bokra.", True, "", ""),
+    ("الزنزانة مكتظة والطعام قليل ولا يوجد طبيب في مركز الإصلاح.", True, "", ""),
+]
+
+
+def _sample_cases(country_code: str) -> None:
+    from insaf.complaints.enums import Channel
+    from insaf.complaints.models import Complaint
+    from insaf.complaints.services import PersonInput, complaint_submit
+
+    for number, (text, anonymous, name, phone) in enumerate(SAMPLE_CASES, start=1):
+        external_id = f"demo-{number}"
+        if Complaint.objects.filter(country_id=country_code, external_id=external_id).exists():
+            continue
+        complaint_submit(
+            country=country_code,
+            text=text,
+            channel=Channel.WEB,
+            anonymous=anonymous,
+            complainant=None if anonymous else PersonInput(name=name, phone=phone),
+            external_id=external_id,
+        )

@@ -40,6 +40,19 @@ def test_demo_creates_one_user_per_role(
     assert audit_verify().ok
 
 
+def test_demo_has_a_complaint_policy_and_sample_cases(demo_settings: Settings) -> None:
+    from insaf.complaints.models import Complaint, CountryPolicy, RoutingRule
+
+    call_command("demo")
+    policy = CountryPolicy.objects.get(country="JO")
+    assert policy.intake_unit is not None and policy.oversight_unit is not None
+    assert RoutingRule.objects.filter(country="JO").count() == 3
+    cases = Complaint.objects.filter(country="JO")
+    assert cases.count() == 10
+    assert cases.filter(grave=True, oversight=True).exists()
+    assert not cases.exclude(handling_unit__isnull=False).exists()  # every case routed
+
+
 def test_demo_is_idempotent(demo_settings: Settings) -> None:
     call_command("demo")
     counts = (User.objects.count(), Membership.objects.count(), Unit.objects.count())
