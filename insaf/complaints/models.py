@@ -245,6 +245,20 @@ class IdempotencyRecord(models.Model):
         return self.key
 
 
+class FilerCode(models.Model):
+    """A one-time code sent to the phone or e-mail on a case, so a named filer can follow it
+    without a receipt code. Valid for a short time and a few attempts; only its hash is kept."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="+")
+    code_hash = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} until {self.expires_at:%H:%M}"
+
+
 class ReferenceCounter(models.Model):
     """The last case number given in a country and year (references are CC-YYYY-NNNNNN)."""
 

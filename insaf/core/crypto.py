@@ -280,7 +280,7 @@ def new_receipt_code() -> str:
     return f"{secrets.randbelow(10**RECEIPT_CODE_DIGITS):0{RECEIPT_CODE_DIGITS}d}"
 
 
-def hash_receipt_code(code: str) -> str:
+def hash_receipt_code(code: str, *, digits: int = RECEIPT_CODE_DIGITS) -> str:
     """The Argon2id hash of a receipt code to store (the code itself is never stored).
 
     Parameters: Argon2id, memory 8 MiB, time_cost 1, parallelism 1, 16-byte salt, 32-byte hash.
@@ -310,9 +310,9 @@ def hash_receipt_code(code: str) -> str:
     Stored hashes carry their parameters, so changing them later breaks nothing;
     receipt_hash_needs_update says when to rehash (after a successful check).
     """
-    normalised = normalise_receipt_code(code)
+    normalised = normalise_receipt_code(code, digits=digits)
     if not normalised:
-        raise ValueError(f"A receipt code has {RECEIPT_CODE_DIGITS} digits.")
+        raise ValueError(f"This code must have {digits} digits.")
     return _RECEIPT_HASHER.hash(normalised)
 
 
@@ -321,13 +321,14 @@ def _dummy_hash() -> str:
     return _RECEIPT_HASHER.hash("0" * RECEIPT_CODE_DIGITS)
 
 
-def check_receipt_code(code: str, stored: str) -> bool:
+def check_receipt_code(code: str, stored: str, *, digits: int = RECEIPT_CODE_DIGITS) -> bool:
     """Whether ``code`` as typed (Arabic-Indic digits, spaces, dashes allowed) matches ``stored``.
+    ``digits`` is the code's length: 16 for a receipt code, fewer for a one-time code.
 
     Takes one Argon2 computation in every case, right or wrong, so timing tells nothing: a
     malformed code, or a case without a receipt hash, is checked against a dummy hash.
     """
-    normalised = normalise_receipt_code(code)
+    normalised = normalise_receipt_code(code, digits=digits)
     if not normalised or not stored:
         _burn(normalised)
         return False

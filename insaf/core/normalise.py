@@ -117,8 +117,8 @@ def normalise_email(raw: str) -> str:
     return "".join(ch for ch in raw if unicodedata.category(ch) != "Cf").strip().lower()
 
 
-def normalise_receipt_code(raw: str) -> str:
-    """The 16 digits of a receipt code as the filer typed it (Arabic-Indic or Persian digits,
-    spaces, dashes allowed), or ``""`` when it is not 16 digits."""
+def normalise_receipt_code(raw: str, *, digits: int = 16) -> str:
+    """The digits of a code as the filer typed it (Arabic-Indic or Persian digits, spaces, dashes
+    allowed), or ``""`` when it is not ``digits`` digits long (16 for a receipt code)."""
     code = _clean(raw, _DASHES)
-    return code if len(code) == 16 and _is_ascii_digits(code) else ""
+    return code if len(code) == digits and _is_ascii_digits(code) else ""

@@ -3,9 +3,13 @@ questions, withdraw, appeal and give feedback. Staff never act through these."""
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from insaf.audit.services import audit_record
@@ -13,10 +17,20 @@ from insaf.audit.verbs import Verb
 from insaf.complaints import transitions
 from insaf.complaints.enums import EventType, Status
 from insaf.complaints.errors import InvalidInput, NotFound, TransitionNotAllowed
-from insaf.complaints.models import CaseEvent, Complaint, CountryPolicy, Feedback
+from insaf.complaints.models import (
+    CaseEvent,
+    Complaint,
+    CountryPolicy,
+    Feedback,
+    FilerCode,
+    Person,
+)
+from insaf.complaints.services.intake import identity_context
 from insaf.complaints.services.timeline import add_event
 from insaf.complaints.services.workflow import MESSAGE_MAX, apply_transition, locked_case
-from insaf.core.crypto import check_receipt_code
+from insaf.core.crypto import blind_indexes, check_receipt_code, decrypt, hash_receipt_code
+from insaf.core.normalise import normalise_email
+from insaf.notifications.services import SmsTemplate, notify_email, notify_sms
 
 
 def filer_case(*, reference: str, receipt_code: str) -> Complaint:
@@ -128,4 +142,80 @@ def filer_feedback(*, case: Complaint, rating: int, comment: str = "") -> Feedba
     return feedback
 
 
-__all__ = ["NotFound", "filer_case"]
+CODE_DIGITS = 6
+CODE_LIFETIME = dt.timedelta(minutes=15)
+CODE_ATTEMPTS = 5
+
+
+def filer_request_code(*, reference: str, contact: str) -> None:
+    """Send a one-time code to ``contact`` if it is the phone or e-mail given on the case.
+
+    Says nothing either way (the caller answers the same whether or not a code was sent), so the
+    endpoint cannot be used to learn whose case a reference is.
+    """
+    case = Complaint.objects.filter(reference=(reference or "").strip().upper()).first()
+    if case is None or not (contact or "").strip():
+        return
+    channel = _matching_contact(case, contact.strip())
+    if channel is None:
+        return
+    code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    now = timezone.now()
+    with transaction.atomic():
+        FilerCode.objects.create(
+            complaint=case,
+            code_hash=hash_receipt_code(code, digits=CODE_DIGITS),
+            created_at=now,
+            expires_at=now + CODE_LIFETIME,
+        )
+        if channel == "phone":
+            notify_sms(
+                to=contact.strip(),
+                template=SmsTemplate.CODE,
+                code=code,
+                reference=case.reference,
+                language=case.language,
+            )
+        else:
+            with translation.override(case.language):
+                notify_email(
+                    to=contact.strip(),
+                    subject=_("Your Insaf code"),
+                    body=_("Your one-time code for case %(reference)s is %(code)s.")
+                    % {"reference": case.reference, "code": code},
+                    reference=case.reference,
+                )
+
+
+def filer_case_by_code(*, reference: str, code: str) -> Complaint:
+    """The case a valid one-time code opens (for 15 minutes, at most 5 wrong tries), or NotFound."""
+    case = Complaint.objects.filter(reference=(reference or "").strip().upper()).first()
+    now = timezone.now()
+    pending = (
+        FilerCode.objects.filter(
+            complaint=case, expires_at__gt=now, failed_attempts__lt=CODE_ATTEMPTS
+        )
+        .order_by("-created_at")
+        .first()
+        if case is not None
+        else None
+    )
+    stored = pending.code_hash if pending else ""
+    if not check_receipt_code(code or "", stored, digits=CODE_DIGITS) or not case:
+        if pending is not None:
+            FilerCode.objects.filter(pk=pending.pk).update(failed_attempts=F("failed_attempts") + 1)
+        raise NotFound()
+    return case
+
+
+def _matching_contact(case: Complaint, contact: str) -> str | None:
+    calling_code = case.country.calling_code
+    indexes = blind_indexes(contact, kind="phone", calling_code=calling_code)
+    people = Person.objects.filter(complaint=case)
+    if indexes and people.filter(phone_bidx__in=indexes).exists():
+        return "phone"
+    wanted = normalise_email(contact)
+    for person in people.exclude(email_enc=""):
+        if wanted and decrypt(person.email_enc, context=identity_context("email")) == wanted:
+            return "email"
+    return None
