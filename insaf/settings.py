@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "insaf.triage",
     "insaf.notifications",
     "insaf.complaints",
+    "insaf.api",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,32 @@ if REDIS_URL:
     HUEY.update(huey_class="huey.RedisHuey", url=REDIS_URL)
 else:
     HUEY.update(huey_class="huey.SqliteHuey", filename=str(VAR_DIR / "huey.sqlite3"))
+
+# --- API rate limits (insaf/api/ratelimit.py) ---------------------------------------------------
+# Per client address, in fixed windows: "N/second", "N/minute", "N/hour", "N/day", or "off".
+INSAF_RATE_FILE = env_str("INSAF_RATE_FILE", "30/hour").lower()
+INSAF_RATE_TRACK = env_str("INSAF_RATE_TRACK", "20/hour").lower()
+for _rate_name, _rate in (
+    ("INSAF_RATE_FILE", INSAF_RATE_FILE),
+    ("INSAF_RATE_TRACK", INSAF_RATE_TRACK),
+):
+    _rate_count, _rate_slash, _rate_period = _rate.partition("/")
+    if _rate != "off" and not (
+        _rate_count.isascii()
+        and _rate_count.isdigit()
+        and int(_rate_count) >= 1
+        and _rate_period in {"second", "minute", "hour", "day"}
+    ):
+        raise ConfigurationError(
+            f"{_rate_name} must be N/second, N/minute, N/hour or N/day (N at least 1), or off; "
+            f"got {_rate!r}."
+        )
+# Reverse proxies in front of Insaf that append the client's address to X-Forwarded-For (0: the
+# client connects directly and REMOTE_ADDR is its address).
+INSAF_PROXY_COUNT = env_int("INSAF_PROXY_COUNT", 0)
+if INSAF_PROXY_COUNT < 0:
+    raise ConfigurationError(f"INSAF_PROXY_COUNT must be 0 or more; got {INSAF_PROXY_COUNT}.")
+# --- End of API rate limits ----------------------------------------------------------------------
 
 # --- Notifications (sent from the outbox by the background worker) ------------------------------
 _EMAIL_BACKENDS = {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("insaf.core.urls")),
     path("accounts/", include("insaf.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("insaf.api.urls")),
     # One sign-in page for everyone, with its second factor; the admin's own is not used.
     path(
         "admin/login/",

@@ -13,7 +13,8 @@ from django.urls import reverse
 from insaf.accounts.access import can_see_personal_data
 
 # Paths a half-signed-in user may still reach: the second-factor pages, logout, assets, language.
-_OPEN_PREFIXES = ("/static/", "/i18n/")
+# The API answers an unverified session itself, with a JSON 401 (insaf/api/auth.py).
+_OPEN_PREFIXES = ("/static/", "/i18n/", "/api/")
 
 
 def needs_second_factor(request: HttpRequest) -> bool:

@@ -30,6 +30,8 @@ class Verb(models.TextChoices):
     ATTACHMENT_ADDED = "complaints.attachment_added", _("File attached")
     ATTACHMENT_DOWNLOADED = "complaints.attachment_downloaded", _("File downloaded")
     CONFIG_CHANGED = "core.config_changed", _("Configuration changed")
+    API_TOKEN_CREATED = "api.token_created", _("API token created")
+    API_TOKEN_REVOKED = "api.token_revoked", _("API token revoked")
     KEYS_ROTATED = "core.keys_rotated", _("Encryption keys rotated")
     HOLIDAY_ADDED = "core.holiday_added", _("Public holiday added")
     HOLIDAY_REMOVED = "core.holiday_removed", _("Public holiday removed")

@@ -74,14 +74,9 @@ STAFF, FILER, SYSTEM = ActorKind.STAFF, ActorKind.FILER, ActorKind.SYSTEM
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
-        _t(
-            "register",
-            {Status.RECEIVED},
-            Status.REGISTERED,
-            SYSTEM,
-            STAFF,
-            roles=frozenset({Role.INTAKE_OFFICER, Role.UNIT_HEAD, Role.NATIONAL_ADMIN}),
-        ),
+        # Registration routes the case and sets its deadlines: intake does it, in the same
+        # transaction as the filing (insaf/complaints/services/intake.py).
+        _t("register", {Status.RECEIVED}, Status.REGISTERED, SYSTEM),
         _t("assign", {Status.REGISTERED}, Status.ASSIGNED, STAFF, roles=SUPERVISORS),
         _t("start", {Status.ASSIGNED}, Status.IN_PROGRESS, STAFF, roles=WORKERS | SUPERVISORS),
         _t(

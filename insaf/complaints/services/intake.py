@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -203,7 +204,9 @@ def check_content(
         errors["language"] = _("The language must be ar, en or fr.")
     if len(subject) > SUBJECT_MAX:
         errors["subject"] = _("The subject is too long.")
-    if occurred_at is not None and occurred_at > timezone.now() + dt.timedelta(hours=1):
+    if occurred_at is not None and timezone.is_naive(occurred_at):
+        errors["occurred_at"] = _("Give the date with its time zone.")
+    elif occurred_at is not None and occurred_at > timezone.now() + dt.timedelta(hours=1):
         errors["occurred_at"] = _("The date cannot be in the future.")
     if not anonymous:
         if complainant is None or not complainant.name.strip():
@@ -226,7 +229,7 @@ def _prepare(
     governorate_id: int | None,
     unit_complained_about_id: int | None,
 ) -> _Prepared:
-    country_row = Country.objects.filter(pk=(country or "").upper()).first()
+    country_row = _served_country(country)
     errors = check_content(
         text=text,
         anonymous=anonymous,
@@ -237,7 +240,7 @@ def _prepare(
         occurred_at=occurred_at,
     )
     if country_row is None:
-        errors["country"] = _("Unknown country: use the ISO code of a member state.")
+        errors["country"] = _("This node takes cases for its own country only.")
     body = (text or "").strip()
     governorate = unit = None
     if country_row is not None:
@@ -272,6 +275,15 @@ def _prepare(
         governorate=governorate,
         unit_complained_about=unit,
     )
+
+
+def _served_country(code: str) -> Country | None:
+    """The member state a case may be filed for: on a national node, only the node's own (its
+    data never leaves it); a secretariat node takes no cases at all."""
+    code = (code or "").strip().upper()
+    if settings.INSAF_MODE != "national" or code != settings.INSAF_COUNTRY:
+        return None
+    return Country.objects.filter(pk=code).first()
 
 
 def build_person(data: PersonInput, *, calling_code: str) -> Person:
@@ -350,7 +362,11 @@ def register(complaint: Complaint, *, calendar: WorkCalendar, actor: User | None
         public=True,
         from_status=Status.RECEIVED,
         to_status=Status.REGISTERED,
-        data={"handling_unit": chosen.unit.pk if chosen.unit else None, "rule": chosen.rule_id},
+        data={
+            "transition": "register",
+            "handling_unit": chosen.unit.pk if chosen.unit else None,
+            "rule": chosen.rule_id,
+        },
     )
 
 

@@ -22,6 +22,7 @@ from insaf.complaints import transitions
 from insaf.complaints.deadlines import deadlines, rules_for
 from insaf.complaints.enums import EventType, Status
 from insaf.complaints.errors import (
+    CaseError,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -81,22 +82,48 @@ def _audit(case: Complaint, *, actor: User | None, verb: Verb, data: dict[str, A
     )
 
 
-def _staff_check(actor: User, case: Complaint, name: str) -> None:
+def _investigator_only(roles: set[Role]) -> bool:
+    return roles & (transitions.WORKERS | transitions.SUPERVISORS) == {Role.INVESTIGATOR}
+
+
+def _refusal(actor: User, case: Complaint, name: str) -> CaseError | None:
+    """Why ``actor`` may not take transition ``name`` on ``case`` now, or None if they may: the
+    lifecycle's rule for their roles, narrowed for investigators (their own cases only) and for
+    reviews (decided outside the unit that handled the case)."""
     roles = roles_of(actor)
     if not transitions.allowed(name, status=case.status, actor=ActorKind.STAFF, roles=roles):
         if name in transitions.TRANSITIONS and case.status in transitions.TRANSITIONS[name].sources:
-            raise Forbidden()
-        raise TransitionNotAllowed()
-    workers_only = roles & (transitions.WORKERS | transitions.SUPERVISORS) == {Role.INVESTIGATOR}
-    if name in transitions.OWN_CASE_ONLY and workers_only and case.handling_officer_id != actor.pk:
-        raise Forbidden(_("Only the officer the case is assigned to can do this."))
+            return Forbidden()
+        return TransitionNotAllowed()
+    if (
+        name in transitions.OWN_CASE_ONLY
+        and _investigator_only(roles)
+        and case.handling_officer_id != actor.pk
+    ):
+        return Forbidden(_("Only the officer the case is assigned to can do this."))
     if name in transitions.REVIEW_DECISIONS:
         handled_by_actor = any(
             m.unit_id is not None and m.unit_id == case.handling_unit_id
             for m in memberships_of(actor)
         )
         if handled_by_actor and not roles & {Role.NATIONAL_ADMIN, Role.OVERSIGHT_OFFICER}:
-            raise Forbidden(_("A review is decided outside the unit that handled the case."))
+            return Forbidden(_("A review is decided outside the unit that handled the case."))
+    return None
+
+
+def _staff_check(actor: User, case: Complaint, name: str) -> None:
+    refusal = _refusal(actor, case, name)
+    if refusal is not None:
+        raise refusal
+
+
+def transitions_for(user: User, case: Complaint) -> list[str]:
+    """The transitions ``user`` may send for ``case`` now (assignment has its own call)."""
+    return [
+        name
+        for name in transitions.TRANSITIONS
+        if name != "assign" and _refusal(user, case, name) is None
+    ]
 
 
 def apply_transition(
@@ -268,8 +295,11 @@ def complaint_correct_labels(
     if errors:
         raise InvalidInput(fields=errors)
     with locked_case(actor=actor, complaint_id=complaint_id, version=version) as case:
-        if not roles_of(actor) & (transitions.WORKERS | transitions.SUPERVISORS):
+        roles = roles_of(actor)
+        if not roles & (transitions.WORKERS | transitions.SUPERVISORS):
             raise Forbidden()
+        if _investigator_only(roles) and case.handling_officer_id != actor.pk:
+            raise Forbidden(_("Only the officer the case is assigned to can do this."))
         old: dict[str, Any] = {
             "kind": case.kind,
             "category": case.category,
