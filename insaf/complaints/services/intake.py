@@ -131,7 +131,7 @@ def complaint_submit(
             external_id=external_id or None,
             channel=Channel(channel),
             language=labels.language,
-            subject=(subject.strip() or _subject_from(text))[:SUBJECT_MAX],
+            subject=(subject.strip() or subject_from(text))[:SUBJECT_MAX],
             text=text.strip(),
             anonymous=anonymous,
             receipt_hash=prepared.receipt_hash,
@@ -310,7 +310,7 @@ def build_person(data: PersonInput, *, calling_code: str) -> Person:
     )
 
 
-def _subject_from(text: str) -> str:
+def subject_from(text: str) -> str:
     first_line = text.strip().splitlines()[0] if text.strip() else ""
     return first_line if len(first_line) <= 80 else first_line[:79] + "…"
 

@@ -1,0 +1,108 @@
+"""``insaf import FILE``: import historical cases from a JSONL or CSV file (see bulk.py).
+
+Every record is checked before anything is written; bad records are listed by line number with the
+field and the reason, and the command then exits with status 1 having imported nothing. Records
+already imported (same country and external id) are skipped, so the command can be run again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+
+from insaf.accounts.models import User
+from insaf.complaints.bulk import (
+    BatchFailed,
+    ImportFileError,
+    ProgressBar,
+    default_workers,
+    import_file,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import historical cases from a .jsonl or .csv file: checked first (nothing is imported "
+        "if any record is bad), then written in batches; records already present are skipped."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "file", type=Path, help="A .jsonl (one JSON object a line) or .csv file."
+        )
+        parser.add_argument(
+            "--country",
+            help="ISO code of the country imported: the country of records that name none; a "
+            "record naming another country is an error.",
+        )
+        parser.add_argument(
+            "--user",
+            help="Username of the member of staff doing the import (recorded on the cases and in "
+            "the audit log). Default: the system.",
+        )
+        parser.add_argument(
+            "--batch", type=int, default=1000, help="Cases per transaction (default 1000)."
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="Processes preparing and writing batches (default: one per CPU, at most 4).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and count what would be imported; write nothing.",
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="No progress bar on standard error."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        translation.activate("en")
+        if options["batch"] < 1:
+            raise CommandError("--batch must be at least 1.")
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1.")
+        user = None
+        if options["user"]:
+            user = User.objects.filter(username=options["user"], is_active=True).first()
+            if user is None:
+                raise CommandError(f"No active user {options['user']!r}.")
+        progress = None
+        if not options["no_progress"]:
+            progress = ProgressBar(
+                lambda text: self.stderr.write(text, ending=""), tty=self.stderr.isatty()
+            )
+        try:
+            report = import_file(
+                options["file"],
+                country=options["country"],
+                user=user,
+                batch_size=options["batch"],
+                dry_run=options["dry_run"],
+                progress=progress,
+                workers=options["workers"],
+            )
+        except ImportFileError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        except BatchFailed as exc:
+            raise CommandError(
+                f"Import stopped: {exc}. The batches written before it stay imported; run the "
+                "same import again to finish (records already imported are skipped).",
+                returncode=3,
+            ) from None
+        if not report.ok:
+            for error in report.errors:
+                self.stderr.write(str(error))
+            hidden = report.error_count - len(report.errors)
+            if hidden:
+                self.stderr.write(f"... and {hidden} more errors.")
+            raise CommandError(
+                f"{report.error_count} errors in {report.records} records: nothing was imported.",
+                returncode=1,
+            )
+        self.stdout.write(report.summary())
