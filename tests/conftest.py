@@ -82,6 +82,16 @@ def make_staff(username: str, role: Role, org: Org | None, *, unit: Unit | None 
     return user
 
 
+@pytest.fixture(autouse=True)
+def _fresh_country_config() -> Iterator[None]:
+    """Each test's rows are rolled back, so no configuration cached by one may reach the next."""
+    from insaf.complaints.config import forget
+
+    forget()
+    yield
+    forget()
+
+
 @pytest.fixture
 def jordan(db: None) -> Org:
     org = make_org("JO")

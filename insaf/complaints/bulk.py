@@ -596,9 +596,9 @@ class _Writer:
             by_year[item.year].append(item.complaint)
         with transaction.atomic():
             for year, complaints in by_year.items():
-                first = reserve_references(ctx.country, year, len(complaints))
+                numbers = reserve_references(ctx.country, year, len(complaints))
                 for offset, complaint in enumerate(complaints):
-                    complaint.reference = format_reference(ctx.country.pk, year, first + offset)
+                    complaint.reference = format_reference(ctx.country.pk, year, numbers[offset])
             complaints = Complaint.objects.bulk_create([item.complaint for item in prepared])
             people = []
             for item in prepared:

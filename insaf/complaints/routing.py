@@ -13,9 +13,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from insaf.complaints.models import CountryPolicy, RoutingRule
 from insaf.core.models import Unit
+
+if TYPE_CHECKING:
+    from insaf.complaints.config import CountryConfig
 
 
 @dataclass(frozen=True)
@@ -32,14 +35,19 @@ def route(
     grave: bool,
     unit_complained_about: Unit | None,
     governorate_id: int | None,
+    config: CountryConfig | None = None,
 ) -> Route:
-    policy = CountryPolicy.objects.filter(country_id=country_code).first()
+    if config is None:
+        from insaf.complaints.config import country_config
+
+        config = country_config(country_code)
+    policy = config.policy
     avoid = unit_complained_about.pk if unit_complained_about else None
     if grave and policy and policy.oversight_unit_id and policy.oversight_unit_id != avoid:
         return Route(policy.oversight_unit, oversight=True)
     agency_id = unit_complained_about.agency_id if unit_complained_about else None
     candidates = []
-    for rule in RoutingRule.objects.filter(country_id=country_code).select_related("unit"):
+    for rule in config.routing_rules:
         if rule.unit_id == avoid:
             continue
         if rule.category and rule.category != category:

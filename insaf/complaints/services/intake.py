@@ -14,23 +14,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insaf.audit.services import audit_record
 from insaf.audit.verbs import Verb
-from insaf.complaints.deadlines import deadlines, rules_for
+from insaf.complaints.config import CountryConfig, country_config
+from insaf.complaints.deadlines import deadlines
 from insaf.complaints.enums import Channel, EventType, PersonRole, Status
 from insaf.complaints.errors import InvalidInput
-from insaf.complaints.models import Complaint, Person, ReferenceCounter
+from insaf.complaints.models import CaseEvent, Complaint, Person, ReferenceCounter
 from insaf.complaints.routing import route
-from insaf.complaints.services.timeline import add_event
-from insaf.core.calendar import WorkCalendar, calendar_for
+from insaf.complaints.services.timeline import new_event
 from insaf.core.crypto import (
     blind_index,
     encrypt,
@@ -82,8 +81,7 @@ class Submission:
 class _Prepared:
     """What is computed before the transaction."""
 
-    country: Country
-    calendar: WorkCalendar
+    config: CountryConfig
     labels: TriageResult
     people: list[Person]
     receipt_code: str | None
@@ -124,10 +122,22 @@ def complaint_submit(
     )
     received = received_at or timezone.now()
     labels = prepared.labels
+    config = prepared.config
+    chosen = route(
+        country_code=config.country.pk,
+        category=labels.category,
+        grave=labels.grave,
+        unit_complained_about=prepared.unit_complained_about,
+        governorate_id=prepared.governorate.pk if prepared.governorate else None,
+        config=config,
+    )
+    ack_due, resolve_due = deadlines(
+        config.calendar, config.deadline_rules[labels.priority], received
+    )
     with transaction.atomic():
         complaint = Complaint(
-            reference=next_reference(prepared.country, prepared.calendar.local_date(received)),
-            country=prepared.country,
+            reference=next_reference(config.country, config.calendar.local_date(received)),
+            country=config.country,
             external_id=external_id or None,
             channel=Channel(channel),
             language=labels.language,
@@ -149,18 +159,45 @@ def complaint_submit(
             | ({"kind": "filer"} if kind else {}),
             triage_version=labels.version,
             triage_details={"confidence": labels.confidence, "evidence": labels.evidence},
-            status=Status.RECEIVED,
+            # Received and registered (routed, with deadlines) in the same transaction.
+            status=Status.REGISTERED,
             received_at=received,
+            ack_due_at=ack_due,
+            resolve_due_at=resolve_due,
+            handling_unit=chosen.unit,
+            oversight=chosen.oversight or labels.grave,
             created_by=actor,
         )
         complaint.save(force_insert=True)
         for person in prepared.people:
             person.complaint = complaint
         Person.objects.bulk_create(prepared.people)
-        add_event(
-            complaint, type=EventType.FILED, actor=actor, public=True, to_status=Status.RECEIVED
+        CaseEvent.objects.bulk_create(
+            [
+                new_event(
+                    complaint,
+                    type=EventType.FILED,
+                    actor=actor,
+                    public=True,
+                    to_status=Status.RECEIVED,
+                ),
+                new_event(
+                    complaint,
+                    type=EventType.STATUS,
+                    actor=actor,
+                    public=True,
+                    from_status=Status.RECEIVED,
+                    to_status=Status.REGISTERED,
+                    data={
+                        "transition": "register",
+                        "handling_unit": chosen.unit.pk if chosen.unit else None,
+                        "rule": chosen.rule_id,
+                    },
+                ),
+            ]
         )
-        register(complaint, calendar=prepared.calendar, actor=actor)
+        _notify_at_intake(complaint, complainant)
+        # Last, so that the audit chain's lock is held only until the commit that follows.
         audit_record(
             actor=actor,
             verb=Verb.COMPLAINT_IMPORTED if channel == Channel.IMPORT else Verb.COMPLAINT_FILED,
@@ -176,7 +213,6 @@ def complaint_submit(
                 "handling_unit": complaint.handling_unit_id,
             },
         )
-        _notify_at_intake(complaint, complainant)
     return Submission(complaint, prepared.receipt_code)
 
 
@@ -229,7 +265,8 @@ def _prepare(
     governorate_id: int | None,
     unit_complained_about_id: int | None,
 ) -> _Prepared:
-    country_row = _served_country(country)
+    config = _served_country(country)
+    country_row = config.country if config is not None else None
     errors = check_content(
         text=text,
         anonymous=anonymous,
@@ -262,12 +299,11 @@ def _prepare(
             people.append(build_person(complainant, calling_code=country_row.calling_code))
         except InvalidInput as invalid:
             errors.update(invalid.fields)
-    if errors or country_row is None:
+    if errors or config is None:
         raise InvalidInput(fields=errors)
     code = new_receipt_code() if anonymous else None
     return _Prepared(
-        country=country_row,
-        calendar=calendar_for(country_row.pk),
+        config=config,
         labels=triage(body, language=language, kind=kind),
         people=people,
         receipt_code=code,
@@ -277,13 +313,13 @@ def _prepare(
     )
 
 
-def _served_country(code: str) -> Country | None:
-    """The member state a case may be filed for: on a national node, only the node's own (its
-    data never leaves it); a secretariat node takes no cases at all."""
+def _served_country(code: str) -> CountryConfig | None:
+    """The configuration of the member state a case may be filed for: on a national node, only
+    the node's own (its data never leaves it); a secretariat node takes no cases at all."""
     code = (code or "").strip().upper()
     if settings.INSAF_MODE != "national" or code != settings.INSAF_COUNTRY:
         return None
-    return Country.objects.filter(pk=code).first()
+    return country_config(code)
 
 
 def build_person(data: PersonInput, *, calling_code: str) -> Person:
@@ -319,55 +355,56 @@ def format_reference(country_code: str, year: int, number: int) -> str:
     return f"{country_code}-{year}-{number:06d}"
 
 
-def reserve_references(country: Country, year: int, count: int) -> int:
-    """Reserve ``count`` consecutive case numbers; returns the first. The counter row is updated
-    in place, so concurrent intakes queue on it and never share a number; a rollback frees them."""
-    counter = ReferenceCounter.objects.filter(country=country, year=year)
-    if not counter.update(last=F("last") + count):
-        ReferenceCounter.objects.get_or_create(country=country, year=year)
-        counter.update(last=F("last") + count)
-    last: int = counter.values_list("last", flat=True).get()
-    return last - count + 1
+def reserve_references(country: Country, year: int, count: int) -> list[int]:
+    """Reserve ``count`` case numbers in a country and year.
+
+    PostgreSQL: from a sequence per country and year, which holds no lock until commit, so
+    concurrent filings do not queue on it (a rolled-back filing leaves a gap in the numbering,
+    which is harmless; numbers taken together may interleave with other sessions'). SQLite runs
+    one writer at a time anyway: the counter row is updated in place (UPDATE ... RETURNING) and
+    the numbers are consecutive, with no gaps.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            name = _sequence(cursor, country.pk, year)
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [name, count])
+            return [int(row[0]) for row in cursor.fetchall()]
+        table = ReferenceCounter._meta.db_table
+        sql = (
+            f"UPDATE {table} SET last = last + %s "  # noqa: S608  (the model's own table name)
+            "WHERE country_id = %s AND year = %s RETURNING last"
+        )
+        cursor.execute(sql, [count, country.pk, year])
+        row = cursor.fetchone()
+        if row is None:
+            ReferenceCounter.objects.get_or_create(country=country, year=year)
+            cursor.execute(sql, [count, country.pk, year])
+            row = cursor.fetchone()
+    last = int(row[0])
+    return list(range(last - count + 1, last + 1))
+
+
+def _sequence(cursor: Any, country_code: str, year: int) -> str:
+    """The name of the country-year sequence, created on first use (starting after any number
+    the counter row gave, for a database that began on another path)."""
+    name = f"complaint_reference_{country_code.lower()}_{year}"
+    cursor.execute("SELECT to_regclass(%s)", [name])
+    if cursor.fetchone()[0] is None:
+        start = (
+            ReferenceCounter.objects.filter(country_id=country_code, year=year)
+            .values_list("last", flat=True)
+            .first()
+            or 0
+        ) + 1
+        with transaction.atomic():  # a savepoint: another session may create it at the same time
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START {int(start)}")
+    return name
 
 
 def next_reference(country: Country, local_day: dt.date) -> str:
     """CC-YYYY-NNNNNN, numbered per country and year."""
     year = local_day.year
-    return format_reference(country.pk, year, reserve_references(country, year, 1))
-
-
-def register(complaint: Complaint, *, calendar: WorkCalendar, actor: User | None) -> None:
-    """received → registered: route, set deadlines, and put grave cases under oversight."""
-    chosen = route(
-        country_code=complaint.country_id,
-        category=complaint.category,
-        grave=complaint.grave,
-        unit_complained_about=complaint.unit_complained_about,
-        governorate_id=complaint.governorate_id,
-    )
-    rule = rules_for(complaint.country_id)[complaint.priority]
-    complaint.ack_due_at, complaint.resolve_due_at = deadlines(
-        calendar, rule, complaint.received_at
-    )
-    complaint.handling_unit = chosen.unit
-    complaint.oversight = chosen.oversight or complaint.grave
-    complaint.status = Status.REGISTERED
-    complaint.save(
-        update_fields=["ack_due_at", "resolve_due_at", "handling_unit", "oversight", "status"]
-    )
-    add_event(
-        complaint,
-        type=EventType.STATUS,
-        actor=actor,
-        public=True,
-        from_status=Status.RECEIVED,
-        to_status=Status.REGISTERED,
-        data={
-            "transition": "register",
-            "handling_unit": chosen.unit.pk if chosen.unit else None,
-            "rule": chosen.rule_id,
-        },
-    )
+    return format_reference(country.pk, year, reserve_references(country, year, 1)[0])
 
 
 def _notify_at_intake(complaint: Complaint, complainant: PersonInput | None) -> None:

@@ -24,7 +24,33 @@ def add_event(
     to_status: str = "",
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    event = new_event(
+        complaint,
+        type=type,
+        actor=actor,
+        public=public,
+        body=body,
+        from_status=from_status,
+        to_status=to_status,
+        data=data,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def new_event(
+    complaint: Complaint,
+    *,
+    type: EventType,
+    actor: User | None,
+    public: bool,
+    body: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """An unsaved timeline entry (for bulk_create)."""
+    return CaseEvent(
         complaint=complaint,
         type=type,
         actor=actor,
