@@ -318,8 +318,15 @@ def _declared_length(request: HttpRequest) -> int:
         return 0
 
 
+# Uploads (addresses ending in /files) may carry a file as large as a case accepts, plus the form.
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+
 def _body_too_large(request: HttpRequest) -> bool:
-    return _declared_length(request) > max_body_bytes()
+    limit = max_body_bytes()
+    if request.method == "POST" and request.path.rstrip("/").endswith("/files"):
+        limit = int(settings.INSAF_ATTACHMENT_MAX_BYTES) + UPLOAD_OVERHEAD_BYTES
+    return _declared_length(request) > limit
 
 
 def guard(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

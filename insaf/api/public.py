@@ -3,11 +3,12 @@ receipt code. Rate-limited per client address (insaf/api/ratelimit.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import HeaderEx, P, Router, Status
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import File, Form, HeaderEx, P, Router, Status
 from ninja.decorators import decorate_view
+from ninja.files import UploadedFile
 
 from insaf.api import idempotency
 from insaf.api.ratelimit import limited
@@ -15,6 +16,7 @@ from insaf.api.schemas import (
     AppealIn,
     ErrorOut,
     FeedbackIn,
+    FileOut,
     FilingIn,
     FilingOut,
     TrackIn,
@@ -23,7 +25,7 @@ from insaf.api.schemas import (
     WithdrawIn,
 )
 from insaf.complaints.enums import Channel
-from insaf.complaints.models import Complaint
+from insaf.complaints.models import Attachment, Complaint
 from insaf.complaints.services import (
     PersonInput,
     complaint_submit,
@@ -33,6 +35,12 @@ from insaf.complaints.services import (
     filer_feedback,
     filer_withdraw,
     public_timeline,
+)
+from insaf.complaints.services.attachments import (
+    Upload,
+    attachment_add,
+    attachment_open,
+    attachments_of,
 )
 
 router = Router(tags=["public"])
@@ -108,8 +116,32 @@ def _open(payload: TrackIn) -> Complaint:
     return filer_case(reference=payload.reference, receipt_code=payload.receipt_code)
 
 
+def file_out(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "uploaded_at": attachment.uploaded_at,
+    }
+
+
+def download(attachment: Attachment, stream: IO[bytes]) -> FileResponse:
+    """A file as an attachment with its sniffed type, sandboxed should a browser open it."""
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
 def _tracked(case: Complaint) -> dict[str, Any]:
     return {
+        "files": [file_out(a) for a in attachments_of(case, public_only=True)],
         "reference": case.reference,
         "status": case.status,
         "kind": case.kind,
@@ -170,3 +202,41 @@ def track_feedback(request: HttpRequest, payload: FeedbackIn) -> dict[str, Any]:
     case = _open(payload)
     filer_feedback(case=case, rating=payload.rating, comment=payload.comment)
     return _tracked(case)
+
+
+@router.post(
+    "/track/files",
+    summary="Send a file for a case",
+    response={201: FileOut, **ERRORS},
+    openapi_extra=NO_AUTH,
+)
+@decorate_view(limited("track"))
+def track_file_upload(
+    request: HttpRequest,
+    reference: Form[str],
+    receipt_code: Form[str],
+    file: File[UploadedFile],
+) -> Status[dict[str, Any]]:
+    """A document, photo, audio or video file for the case (multipart form). The type is read
+    from the content; limits on size and count apply."""
+    case = filer_case(reference=reference, receipt_code=receipt_code)
+    attachment = attachment_add(
+        complaint_id=case.pk,
+        upload=Upload(stream=file, name=file.name or ""),
+        actor=None,
+        by_filer=True,
+    )
+    return Status(201, file_out(attachment))
+
+
+@router.post(
+    "/track/files/{file_id}",
+    summary="Download a file sent for a case",
+    response={200: None, **ERRORS},
+    openapi_extra=NO_AUTH,
+)
+@decorate_view(limited("track"))
+def track_file_download(request: HttpRequest, file_id: int, payload: TrackIn) -> FileResponse:
+    case = _open(payload)
+    attachment, stream = attachment_open(attachment_id=file_id, actor=None, filer_case=case)
+    return download(attachment, stream)

@@ -108,12 +108,22 @@ class PublicEventOut(Schema):
     at: str
 
 
+class FileOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+
 class TrackOut(Schema):
     reference: str
     status: Status
     kind: Kind
     received_at: dt.datetime
     timeline: list[PublicEventOut]
+    files: list[FileOut]
 
 
 # --- Staff ---------------------------------------------------------------------------------------
@@ -198,6 +208,7 @@ class CaseDetailOut(CaseSummaryOut):
     can_assign: bool
     can_see_identity: bool = Field(description="Whether POST /identity would be allowed.")
     timeline: list[StaffEventOut]
+    files: list[FileOut]
 
 
 class CaseFilters(Schema):

@@ -14,19 +14,23 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import File, Query, Router
+from ninja import Status as Answer
+from ninja.files import UploadedFile
 
 from insaf.accounts.access import roles_of, staff_for
 from insaf.accounts.models import User
 from insaf.api.auth import STAFF_AUTH, acting_user
+from insaf.api.public import download, file_out
 from insaf.api.schemas import (
     AssignIn,
     CaseDetailOut,
     CaseFilters,
     CasePageOut,
     ErrorOut,
+    FileOut,
     IdentitiesOut,
     IdentityIn,
     LabelsIn,
@@ -47,6 +51,12 @@ from insaf.complaints.services import (
     complaint_note,
     complaint_transition,
     identity_reveal,
+)
+from insaf.complaints.services.attachments import (
+    Upload,
+    attachment_add,
+    attachment_open,
+    attachments_of,
 )
 from insaf.complaints.services.workflow import transitions_for
 from insaf.core.models import Unit
@@ -136,6 +146,7 @@ def _detail(user: User, reference: str) -> dict[str, Any]:
         "allowed_transitions": allowed_transitions(user, case),
         "can_assign": _can_assign(user, case),
         "can_see_identity": can_see_identity(user, case),
+        "files": [file_out(a) for a in attachments_of(case, public_only=False)],
         "timeline": [
             {
                 "id": e.pk,
@@ -278,3 +289,36 @@ def identity(request: HttpRequest, reference: str, payload: IdentityIn) -> dict[
     case = case_for(user, _reference(reference))
     people = identity_reveal(actor=user, complaint_id=case.pk, reason=payload.reason)
     return {"reference": case.reference, "people": [asdict(person) for person in people]}
+
+
+@router.post(
+    "/cases/{reference}/files",
+    response={201: FileOut, **ERRORS},
+    summary="Attach a file (internal)",
+)
+def upload_file(
+    request: HttpRequest, reference: str, file: File[UploadedFile]
+) -> Answer[dict[str, Any]]:
+    """A file for the case file, never shown to the filer."""
+    user = acting_user(request)
+    case = case_for(user, _reference(reference))
+    attachment = attachment_add(
+        complaint_id=case.pk, upload=Upload(stream=file, name=file.name or ""), actor=user
+    )
+    return Answer(201, file_out(attachment))
+
+
+@router.get(
+    "/cases/{reference}/files/{file_id}",
+    response={200: None, **ERRORS},
+    summary="Download a file of the case",
+)
+def download_file(request: HttpRequest, reference: str, file_id: int) -> FileResponse:
+    """Every download is audited."""
+    user = acting_user(request)
+    case = case_for(user, _reference(reference))
+    attachment, stream = attachment_open(attachment_id=file_id, actor=user)
+    if attachment.complaint_id != case.pk:
+        stream.close()
+        raise NotFound()
+    return download(attachment, stream)

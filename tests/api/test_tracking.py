@@ -25,7 +25,7 @@ def test_track_shows_status_and_public_timeline(
     response = api.post("/track", filed.credentials())
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"reference", "status", "kind", "received_at", "timeline"}
+    assert set(body) == {"reference", "status", "kind", "received_at", "timeline", "files"}
     assert body["reference"] == filed.reference
     assert body["status"] == "registered"
     assert [e["type"] for e in body["timeline"]] == ["filed", "status"]

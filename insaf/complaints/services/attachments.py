@@ -180,3 +180,9 @@ def _max_bytes() -> int:
 
 def _max_count() -> int:
     return int(settings.INSAF_ATTACHMENTS_PER_CASE)
+
+
+def attachments_of(case: Complaint, *, public_only: bool) -> list[Attachment]:
+    """The files of a case (the filer sees the ones they sent; staff see all)."""
+    files = Attachment.objects.filter(complaint=case).order_by("uploaded_at", "pk")
+    return list(files.filter(event__public=True) if public_only else files)
