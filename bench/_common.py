@@ -71,8 +71,11 @@ def run_child(script: Path, database_url: str, *args: str) -> dict[str, object]:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr[-4000:])
+        raise SystemExit(f"{script.name} {' '.join(args)} failed with exit code {out.returncode}")
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 

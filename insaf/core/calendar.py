@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 # No real calendar has more than a few weeks without a working day; a longer run means the
 # configuration is wrong (for example every day entered as a holiday), not that we should loop on.
 MAX_SEARCH_DAYS = 366
+# Answers of add_working_days remembered per calendar (about ten years of days times the few
+# deadline lengths in use).
+MEMO_SIZE = 20_000
 
 
 class CalendarError(ValueError):
@@ -35,6 +38,10 @@ class WorkCalendar:
     holidays: frozenset[dt.date]
     day_start: dt.time = dt.time(8, 0)
     day_end: dt.time = dt.time(15, 0)
+
+    _memo: dict[tuple[dt.date, int], dt.date] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         if not self.weekend <= set(range(1, 8)):
@@ -75,10 +82,20 @@ class WorkCalendar:
         """End of the working day that is ``days`` working days after ``start``'s local date."""
         if days < 0:
             raise ValueError("days must not be negative")
-        day = self.next_working_day(self.local_date(start), include_today=days == 0)
-        for _ in range(days - 1):
-            day = self.next_working_day(day)
-        return self._at(day, self.day_end)
+        return self._at(self._nth_working_day(self.local_date(start), days), self.day_end)
+
+    def _nth_working_day(self, local_day: dt.date, days: int) -> dt.date:
+        # Remembered per calendar: a day of filings, or an import, asks the same few questions
+        # thousands of times (a calendar is rebuilt whenever its holidays change).
+        key = (local_day, days)
+        found = self._memo.get(key)
+        if found is None:
+            found = self.next_working_day(local_day, include_today=days == 0)
+            for _ in range(days - 1):
+                found = self.next_working_day(found)
+            if len(self._memo) < MEMO_SIZE:
+                self._memo[key] = found
+        return found
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""

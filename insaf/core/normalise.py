@@ -39,6 +39,8 @@ def _clean(raw: str, drop: frozenset[str]) -> str:
     """NFKC, ASCII digits, and without whitespace, format characters (bidi marks, zero-width
     spaces) or the characters in ``drop``."""
     text = to_ascii_digits(unicodedata.normalize("NFKC", raw))
+    if text.isascii() and text.isalnum():
+        return text  # the common case: nothing to drop
     return "".join(
         ch
         for ch in text

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -396,8 +396,13 @@ def _sequence(cursor: Any, country_code: str, year: int) -> str:
             .first()
             or 0
         ) + 1
-        with transaction.atomic():  # a savepoint: another session may create it at the same time
-            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START {int(start)}")
+        try:
+            # A savepoint: another session may be creating it at the same moment, in which case
+            # PostgreSQL refuses the second CREATE (even with IF NOT EXISTS) and theirs is used.
+            with transaction.atomic():
+                cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START {int(start)}")
+        except IntegrityError:
+            pass
     return name
 
 
