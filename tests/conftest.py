@@ -83,6 +83,14 @@ def make_staff(username: str, role: Role, org: Org | None, *, unit: Unit | None 
 
 
 @pytest.fixture(autouse=True)
+def _sender_kick_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test may wake the notification sender at once (outside tests, once a second)."""
+    from insaf.notifications import services
+
+    monkeypatch.setattr(services, "_last_kick", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_country_config() -> Iterator[None]:
     """Each test's rows are rolled back, so no configuration cached by one may reach the next."""
     from insaf.complaints.config import forget

@@ -6,6 +6,7 @@ carries case content: only fixed templates with the case reference (or a one-tim
 
 from __future__ import annotations
 
+import time
 from enum import StrEnum
 
 from django.db import transaction
@@ -51,8 +52,18 @@ def _enqueue(
     return message
 
 
+# One kick a second per process is enough: a run of the sender sends everything then due.
+KICK_INTERVAL_SECONDS = 1.0
+_last_kick = 0.0
+
+
 def _kick_sender() -> None:
     """Ask the background worker to send now rather than at its next periodic run."""
+    global _last_kick
+    now = time.monotonic()
+    if now - _last_kick < KICK_INTERVAL_SECONDS:
+        return
+    _last_kick = now
     from insaf.notifications.tasks import send_outbox_now
 
     send_outbox_now()

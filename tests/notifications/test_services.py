@@ -92,3 +92,16 @@ def test_sms_is_in_arabic_when_asked(template: SmsTemplate) -> None:
 def test_sms_is_in_arabic_by_default() -> None:
     message = notify_sms(to="+962791234567", template=SmsTemplate.CODE, code="482913")
     assert ARABIC_LETTER.search(message.body), message.body
+
+
+def test_the_sender_is_woken_at_most_once_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    from insaf.notifications import services, tasks
+
+    kicks: list[int] = []
+    monkeypatch.setattr(tasks, "send_outbox_now", lambda: kicks.append(1))
+    services._kick_sender()
+    services._kick_sender()
+    assert len(kicks) == 1
+    monkeypatch.setattr(services, "_last_kick", 0.0)
+    services._kick_sender()
+    assert len(kicks) == 2
