@@ -16,6 +16,7 @@ from django.conf import settings
 from insaf.accounts.models import Membership, User
 from insaf.accounts.roles import COUNTRY_ROLES, Role
 from insaf.accounts.services import membership_grant, user_create
+from insaf.complaints.models import CountryPolicy
 from insaf.core.enums import AgencyType, UnitType
 from insaf.core.models import Agency, Country, Unit
 
@@ -116,6 +117,26 @@ def egypt(db: None) -> Org:
         if role != Role.SECRETARIAT_ANALYST:
             org.staff[role] = make_staff(f"eg-{role.value}", role, org)
     return org
+
+
+@pytest.fixture
+def oversight_unit(jordan: Org) -> Unit:
+    return Unit.objects.create(
+        agency=jordan.other_agency,
+        code="oversight",
+        type=UnitType.DEPARTMENT,
+        name_ar="الرقابة",
+        name_en="Oversight",
+        name_fr="Contrôle",
+    )
+
+
+@pytest.fixture
+def policy(jordan: Org, oversight_unit: Unit) -> CountryPolicy:
+    """Cases go to the first unit by default, grave ones to the oversight unit."""
+    return CountryPolicy.objects.create(
+        country=jordan.country, intake_unit=jordan.unit, oversight_unit=oversight_unit
+    )
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ from insaf.complaints.services.intake import (
     build_person,
     check_content,
     format_reference,
+    label_fields,
     reserve_references,
     subject_from,
 )
@@ -70,7 +71,6 @@ from insaf.core.calendar import WorkCalendar, calendar_for
 from insaf.core.models import Country, Governorate, Unit
 from insaf.core.normalise import normalise_phone
 from insaf.triage.engine import triage
-from insaf.triage.labels import PRIORITY_RANK, vulnerable_mask
 
 if TYPE_CHECKING:
     from insaf.accounts.models import User
@@ -539,16 +539,7 @@ def _prepare(ctx: _CountryContext, record: ImportRecord, now: dt.datetime) -> _P
         governorate_id=record.governorate_id,
         place=record.place,
         unit_complained_about_id=record.unit_id,
-        kind=labels.kind,
-        category=labels.category,
-        grave=labels.grave,
-        vulnerable_mask=vulnerable_mask(labels.vulnerable),
-        priority=labels.priority,
-        priority_rank=PRIORITY_RANK[labels.priority],
-        label_sources={name: "triage" for name in ("kind", "category", "grave", "vulnerable")}
-        | ({"kind": "filer"} if record.kind else {}),
-        triage_version=labels.version,
-        triage_details={"confidence": labels.confidence, "evidence": labels.evidence},
+        **label_fields(labels, kind_given=bool(record.kind)),
         status=record.status,
         received_at=received,
         ack_due_at=ack_due,

@@ -16,8 +16,6 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from insaf.accounts.models import User
 from insaf.api.auth import token_create
 from insaf.complaints.models import CountryPolicy
-from insaf.core.enums import UnitType
-from insaf.core.models import Unit
 from tests.conftest import Org
 
 API = "/api/v1"
@@ -79,26 +77,6 @@ def _no_rate_limits(settings: SettingsWrapper) -> Iterator[None]:
 @pytest.fixture
 def api(client: Client) -> JsonClient:
     return JsonClient(client)
-
-
-@pytest.fixture
-def oversight_unit(jordan: Org) -> Unit:
-    return Unit.objects.create(
-        agency=jordan.other_agency,
-        code="oversight",
-        type=UnitType.DEPARTMENT,
-        name_ar="الرقابة",
-        name_en="Oversight",
-        name_fr="Contrôle",
-    )
-
-
-@pytest.fixture
-def policy(jordan: Org, oversight_unit: Unit) -> CountryPolicy:
-    """Cases go to the first unit by default, grave ones to the oversight unit."""
-    return CountryPolicy.objects.create(
-        country=jordan.country, intake_unit=jordan.unit, oversight_unit=oversight_unit
-    )
 
 
 def bearer(user: User) -> dict[str, str]:

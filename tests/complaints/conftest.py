@@ -18,32 +18,10 @@ from insaf.complaints.services import (
     complaint_submit,
     complaint_transition,
 )
-from insaf.core.enums import UnitType
-from insaf.core.models import Unit
 from tests.conftest import Org, make_staff
 
 TORTURE = "عذبوني في مركز الشرطة ثلاثة أيام وضربوني حتى فقدت الوعي"
 PASSPORT = "انتظرت ثلاثة أشهر لتجديد جواز السفر ولم يرد أحد على الهاتف"
-
-
-@pytest.fixture
-def oversight_unit(jordan: Org) -> Unit:
-    return Unit.objects.create(
-        agency=jordan.other_agency,
-        code="oversight",
-        type=UnitType.DEPARTMENT,
-        name_ar="الرقابة",
-        name_en="Oversight",
-        name_fr="Contrôle",
-    )
-
-
-@pytest.fixture
-def policy(jordan: Org, oversight_unit: Unit) -> CountryPolicy:
-    """Cases go to the first unit by default, grave ones to the oversight unit."""
-    return CountryPolicy.objects.create(
-        country=jordan.country, intake_unit=jordan.unit, oversight_unit=oversight_unit
-    )
 
 
 @pytest.fixture

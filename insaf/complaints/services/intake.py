@@ -149,16 +149,7 @@ def complaint_submit(
             governorate=prepared.governorate,
             place=place.strip()[:200],
             unit_complained_about=prepared.unit_complained_about,
-            kind=labels.kind,
-            category=labels.category,
-            grave=labels.grave,
-            vulnerable_mask=vulnerable_mask(labels.vulnerable),
-            priority=labels.priority,
-            priority_rank=PRIORITY_RANK[labels.priority],
-            label_sources={name: "triage" for name in ("kind", "category", "grave", "vulnerable")}
-            | ({"kind": "filer"} if kind else {}),
-            triage_version=labels.version,
-            triage_details={"confidence": labels.confidence, "evidence": labels.evidence},
+            **label_fields(labels, kind_given=bool(kind)),
             # Received and registered (routed, with deadlines) in the same transaction.
             status=Status.REGISTERED,
             received_at=received,
@@ -214,6 +205,22 @@ def complaint_submit(
             },
         )
     return Submission(complaint, prepared.receipt_code)
+
+
+def label_fields(labels: TriageResult, *, kind_given: bool) -> dict[str, Any]:
+    """The case's label columns from a triage result (``kind_given``: the filer chose the kind)."""
+    return {
+        "kind": labels.kind,
+        "category": labels.category,
+        "grave": labels.grave,
+        "vulnerable_mask": vulnerable_mask(labels.vulnerable),
+        "priority": labels.priority,
+        "priority_rank": PRIORITY_RANK[labels.priority],
+        "label_sources": {name: "triage" for name in ("kind", "category", "grave", "vulnerable")}
+        | ({"kind": "filer"} if kind_given else {}),
+        "triage_version": labels.version,
+        "triage_details": {"confidence": labels.confidence, "evidence": labels.evidence},
+    }
 
 
 def check_content(
