@@ -14,6 +14,8 @@ from insaf.api import idempotency
 from insaf.api.ratelimit import limited
 from insaf.api.schemas import (
     AppealIn,
+    CodeRequestIn,
+    CodeRequestOut,
     ErrorOut,
     FeedbackIn,
     FileOut,
@@ -32,7 +34,9 @@ from insaf.complaints.services import (
     filer_add_info,
     filer_appeal,
     filer_case,
+    filer_case_by_code,
     filer_feedback,
+    filer_request_code,
     filer_withdraw,
     public_timeline,
 )
@@ -113,6 +117,9 @@ TRACK: dict[int, Any] = {200: TrackOut, **ERRORS}
 
 
 def _open(payload: TrackIn) -> Complaint:
+    """The case the credentials open: a receipt code, or a one-time code from /track/code."""
+    if payload.code and not payload.receipt_code:
+        return filer_case_by_code(reference=payload.reference, code=payload.code)
     return filer_case(reference=payload.reference, receipt_code=payload.receipt_code)
 
 
@@ -240,3 +247,18 @@ def track_file_download(request: HttpRequest, file_id: int, payload: TrackIn) ->
     case = _open(payload)
     attachment, stream = attachment_open(attachment_id=file_id, actor=None, filer_case=case)
     return download(attachment, stream)
+
+
+@router.post(
+    "/track/code",
+    summary="Get a one-time code by SMS or e-mail",
+    response={202: CodeRequestOut, **ERRORS},
+    openapi_extra=NO_AUTH,
+)
+@decorate_view(limited("track"))
+def track_code(request: HttpRequest, payload: CodeRequestIn) -> Status[dict[str, Any]]:
+    """For a filer who gave a phone number or e-mail address: a six-digit code is sent there,
+    valid for 15 minutes, to use as ``code`` in the /track calls. The answer is the same whether
+    or not the contact matches the case, so it tells nothing about whose case it is."""
+    filer_request_code(reference=payload.reference, contact=payload.contact)
+    return Status(202, {"sent": True})

@@ -81,7 +81,19 @@ class FilingOut(Schema):
 
 class TrackIn(In):
     reference: str = Field(max_length=REFERENCE_MAX)
-    receipt_code: str = Field(max_length=RECEIPT_CODE_MAX)
+    # The 16-digit receipt code of an anonymous filing, or a one-time code sent by /track/code.
+    receipt_code: str = Field("", max_length=RECEIPT_CODE_MAX)
+    code: str = Field("", max_length=RECEIPT_CODE_MAX)
+
+
+class CodeRequestIn(In):
+    reference: str = Field(max_length=REFERENCE_MAX)
+    # The phone number or e-mail address given when the case was filed.
+    contact: str = Field(max_length=320)
+
+
+class CodeRequestOut(Schema):
+    sent: bool
 
 
 class TrackInfoIn(TrackIn):
