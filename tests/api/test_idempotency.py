@@ -6,14 +6,11 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-import subprocess
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +18,8 @@ from django.conf import settings as django_settings
 
 from insaf.complaints.models import Complaint, IdempotencyRecord
 from tests.api.conftest import PASSPORT, JsonClient, tables_containing
-from tests.browser.conftest import BIN, ROOT, _free_port, _insaf, _server_env, _stop
+from tests.browser.conftest import _insaf, _server_env
+from tests.servers import start_gunicorn, stop_gunicorn
 
 KEY = "Idempotency-Key"
 BODY = {"text": PASSPORT, "country": "JO", "anonymous": True}
@@ -130,45 +128,6 @@ def _postgres_admin_url() -> str:
     return f"postgresql://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
 
 
-def _start(var_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = var_dir / "gunicorn.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "insaf.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WORKERS),
-                "--threads",
-                str(THREADS),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited:\n{log_path.read_text()[-4000:]}")
-        try:
-            with opener.open(f"{url}/health", timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            _stop(process)
-            pytest.fail(f"gunicorn did not start:\n{log_path.read_text()[-4000:]}")
-        time.sleep(0.1)
-
-
 @pytest.fixture(
     scope="module",
     params=["sqlite", "postgresql"],
@@ -208,11 +167,13 @@ def race_server(
     process = None
     try:
         _insaf(env, "migrate", "--no-input", "-v", "0")
-        process, url = _start(var_dir, env)
+        process, url = start_gunicorn(
+            var_dir, env, workers=WORKERS, threads=THREADS, startup_seconds=STARTUP_SECONDS
+        )
         yield RaceServer(url=url, backend=backend, database=database)
     finally:
         if process is not None:
-            _stop(process)
+            stop_gunicorn(process)
         if backend == "postgresql":
             import psycopg
 

@@ -17,13 +17,7 @@ These tests talk to separate processes over HTTP; they never touch the test data
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +27,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from tests.servers import BIN, ROOT, start_gunicorn, stop_gunicorn
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -110,73 +104,15 @@ def _insaf(env: dict[str, str], *args: str) -> None:
         )
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop gunicorn and its workers: they run in their own process group, ours to end."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-
-
 def _serve(var_dir: Path, env: dict[str, str], username: str, password: str) -> Iterator[Server]:
     """Run gunicorn until the session ends; yield once /health answers."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = var_dir / "gunicorn.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "insaf.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--access-logfile",
-                "-",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    # Straight to the server, whatever proxy the environment names.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    process, url = start_gunicorn(
+        var_dir, env, workers=2, access_log=True, startup_seconds=STARTUP_SECONDS
+    )
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"gunicorn exited with {process.returncode}:\n{log_path.read_text()[-4000:]}"
-                )
-            try:
-                with opener.open(f"{url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"gunicorn did not answer {url}/health within {STARTUP_SECONDS:.0f} s:\n"
-                    f"{log_path.read_text()[-4000:]}"
-                )
-            time.sleep(0.1)
         yield Server(url=url, var_dir=var_dir, username=username, password=password)
     finally:
-        _stop(process)
+        stop_gunicorn(process)
 
 
 @pytest.fixture(scope="session")
