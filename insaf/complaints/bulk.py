@@ -67,6 +67,7 @@ from insaf.complaints.services.intake import (
     reserve_references,
     subject_from,
 )
+from insaf.core.bulkinsert import insert_rows
 from insaf.core.calendar import WorkCalendar, calendar_for
 from insaf.core.models import Country, Governorate, Unit
 from insaf.core.normalise import normalise_phone
@@ -590,14 +591,23 @@ class _Writer:
                 numbers = reserve_references(ctx.country, year, len(complaints))
                 for offset, complaint in enumerate(complaints):
                     complaint.reference = format_reference(ctx.country.pk, year, numbers[offset])
-            complaints = Complaint.objects.bulk_create([item.complaint for item in prepared])
+            complaints = [item.complaint for item in prepared]
+            insert_rows(Complaint, complaints)
+            ids = dict(
+                Complaint.objects.filter(
+                    reference__in=[c.reference for c in complaints]
+                ).values_list("reference", "pk")
+            )
+            for complaint in complaints:
+                complaint.pk = ids[complaint.reference]
             people = []
             for item in prepared:
                 if item.person is not None:
                     item.person.complaint = item.complaint
                     people.append(item.person)
-            Person.objects.bulk_create(people)
-            CaseEvent.objects.bulk_create(
+            insert_rows(Person, people)
+            insert_rows(
+                CaseEvent,
                 [
                     CaseEvent(
                         complaint=item.complaint,
@@ -613,7 +623,7 @@ class _Writer:
                         created_at=item.complaint.received_at,
                     )
                     for item in prepared
-                ]
+                ],
             )
             first_case, last_case = complaints[0], complaints[-1]
             audit_record(
