@@ -194,6 +194,8 @@ TEMPLATES = [
 _default_db_url = f"sqlite:///{VAR_DIR / 'insaf.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL") or _default_db_url
 try:
+    # Connections are kept for a minute by every process (SQLite too: reconnecting would rerun
+    # the pragmas below on each request).
     _db: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60))
 except (ValueError, KeyError) as exc:
     raise ConfigurationError(
@@ -203,7 +205,6 @@ except (ValueError, KeyError) as exc:
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db["NAME"] != ":memory:":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
         # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers queue on
         # the busy timeout instead of failing half-way (and the audit chain head is read under it).
