@@ -19,7 +19,8 @@ from insaf.accounts.roles import Role
 from insaf.audit.services import audit_record
 from insaf.audit.verbs import Verb
 from insaf.complaints import transitions
-from insaf.complaints.deadlines import deadlines, rules_for
+from insaf.complaints.config import country_config
+from insaf.complaints.deadlines import deadlines
 from insaf.complaints.enums import EventType, Status
 from insaf.complaints.errors import (
     CaseError,
@@ -34,7 +35,6 @@ from insaf.complaints.selectors import can_see_identity, cases_for
 from insaf.complaints.services.intake import IDENTITY_FIELDS, identity_context
 from insaf.complaints.services.timeline import add_event
 from insaf.complaints.transitions import ActorKind
-from insaf.core.calendar import calendar_for
 from insaf.core.crypto import decrypt
 from insaf.triage.labels import (
     PRIORITY_RANK,
@@ -335,9 +335,9 @@ def complaint_correct_labels(
         )
         case.priority_rank = PRIORITY_RANK[case.priority]
         case.label_sources = {**case.label_sources, **{name: "officer" for name in changed}}
-        rule = rules_for(case.country_id)[case.priority]
+        config = country_config(case.country_id)
         case.ack_due_at, case.resolve_due_at = deadlines(
-            calendar_for(case.country_id), rule, case.received_at
+            config.calendar, config.deadline_rules[case.priority], case.received_at
         )
         case.oversight = case.oversight or case.grave
         _bump(
