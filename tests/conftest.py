@@ -95,10 +95,13 @@ def _sender_kick_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
 def _fresh_country_config() -> Iterator[None]:
     """Each test's rows are rolled back, so no configuration cached by one may reach the next."""
     from insaf.complaints.config import forget
+    from insaf.complaints.services.intake import forget_sequences
 
     forget()
+    forget_sequences()
     yield
     forget()
+    forget_sequences()
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from insaf.complaints.errors import InvalidInput
 from insaf.complaints.models import CaseEvent, Complaint, Person, ReferenceCounter
 from insaf.complaints.routing import route
 from insaf.complaints.services.timeline import new_event
+from insaf.core.bulkinsert import insert_rows
 from insaf.core.crypto import (
     blind_index,
     encrypt,
@@ -162,8 +163,9 @@ def complaint_submit(
         complaint.save(force_insert=True)
         for person in prepared.people:
             person.complaint = complaint
-        Person.objects.bulk_create(prepared.people)
-        CaseEvent.objects.bulk_create(
+        insert_rows(Person, prepared.people)
+        insert_rows(
+            CaseEvent,
             [
                 new_event(
                     complaint,
@@ -185,7 +187,7 @@ def complaint_submit(
                         "rule": chosen.rule_id,
                     },
                 ),
-            ]
+            ],
         )
         _notify_at_intake(complaint, complainant)
         # Last, so that the audit chain's lock is held only until the commit that follows.
@@ -391,10 +393,21 @@ def reserve_references(country: Country, year: int, count: int) -> list[int]:
     return list(range(last - count + 1, last + 1))
 
 
+# Sequences known to exist (committed): looked up once per process, not on every filing.
+_known_sequences: set[str] = set()
+
+
+def forget_sequences() -> None:
+    _known_sequences.clear()
+
+
 def _sequence(cursor: Any, country_code: str, year: int) -> str:
     """The name of the country-year sequence, created on first use (starting after any number
-    the counter row gave, for a database that began on another path)."""
+    the counter row gave, for a database that began on another path). It is remembered only once
+    it is committed, so a rolled-back creation is never taken for an existing sequence."""
     name = f"complaint_reference_{country_code.lower()}_{year}"
+    if name in _known_sequences:
+        return name
     cursor.execute("SELECT to_regclass(%s)", [name])
     if cursor.fetchone()[0] is None:
         start = (
@@ -410,6 +423,7 @@ def _sequence(cursor: Any, country_code: str, year: int) -> str:
                 cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START {int(start)}")
         except IntegrityError:
             pass
+    transaction.on_commit(lambda: _known_sequences.add(name))
     return name
 
 
