@@ -4,8 +4,8 @@
   url-safe characters after ``insaf_``; only their SHA-256 is stored, with the first characters
   kept as a prefix to tell tokens apart. A token acts as its user, with that user's memberships;
   a revoked or expired token, or one of a deactivated user, is refused.
-- A signed-in Django session, only once it passed the second factor (django-otp's
-  ``is_verified()``), and with the CSRF token on unsafe methods.
+- A signed-in Django session that owes no second factor (the same rule as the pages:
+  insaf/accounts/middleware.py), with the CSRF token on unsafe methods.
 
 A request that sends a bearer token is judged on the token alone (a wrong token is 401 even with
 a session). Everything else is 401 ``unauthenticated``.
@@ -25,6 +25,7 @@ from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from insaf.accounts.middleware import needs_second_factor
 from insaf.accounts.models import User
 from insaf.accounts.services import user_country
 from insaf.api.errors import CsrfFailed, Unauthenticated
@@ -129,8 +130,8 @@ class VerifiedSession(APIKeyCookie):
         user = getattr(request, "user", None)
         if not key or user is None or not user.is_authenticated or not user.is_active:
             return None
-        is_verified = getattr(user, "is_verified", None)
-        if is_verified is None or not is_verified():
+        # The same rule as the pages: a session that still owes its second factor is refused.
+        if needs_second_factor(request):
             return None
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise CsrfFailed()
