@@ -53,7 +53,8 @@ from django.utils import timezone
 
 from insaf.audit.services import audit_record
 from insaf.audit.verbs import Verb
-from insaf.complaints.deadlines import Rule, deadlines, rules_for
+from insaf.complaints.config import CountryConfig, country_config
+from insaf.complaints.deadlines import deadlines
 from insaf.complaints.enums import Channel, EventType, Status
 from insaf.complaints.models import CaseEvent, Complaint, Person
 from insaf.complaints.routing import Route, route
@@ -68,7 +69,7 @@ from insaf.complaints.services.intake import (
     subject_from,
 )
 from insaf.core.bulkinsert import insert_rows
-from insaf.core.calendar import WorkCalendar, calendar_for
+from insaf.core.calendar import WorkCalendar
 from insaf.core.models import Country, Governorate, Unit
 from insaf.core.normalise import normalise_phone
 from insaf.triage.engine import triage
@@ -484,11 +485,9 @@ def _person(value: Any, fail: Fail) -> PersonInput | None:
 # --- Writing -------------------------------------------------------------------------------------
 @dataclass
 class _CountryContext:
-    """What intake would read from the database for every case, read once per country."""
+    """The country's configuration snapshot, taken once for the whole import, and its units."""
 
-    country: Country
-    calendar: WorkCalendar
-    rules: dict[str, Rule]
+    config: CountryConfig
     units: dict[int, Unit]
     routes: dict[tuple[str, bool, int | None, int | None], Route] = field(default_factory=dict)
 
@@ -499,13 +498,22 @@ class _CountryContext:
         found = self.routes.get(key)
         if found is None:
             found = self.routes[key] = route(
-                country_code=self.country.pk,
+                country_code=self.config.country.pk,
                 category=category,
                 grave=grave,
                 unit_complained_about=self.units[unit_id] if unit_id is not None else None,
                 governorate_id=gov,
+                config=self.config,
             )
         return found
+
+    @property
+    def country(self) -> Country:
+        return self.config.country
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return self.config.calendar
 
 
 @dataclass(slots=True)
@@ -526,7 +534,9 @@ def _prepare(ctx: _CountryContext, record: ImportRecord, now: dt.datetime) -> _P
         unit_id=record.unit_id,
         gov=record.governorate_id,
     )
-    ack_due, resolve_due = deadlines(ctx.calendar, ctx.rules[labels.priority], received)
+    ack_due, resolve_due = deadlines(
+        ctx.calendar, ctx.config.deadline_rules[labels.priority], received
+    )
     complaint = Complaint(
         country=ctx.country,
         external_id=record.external_id,
@@ -569,9 +579,7 @@ class _Writer:
     def context(self, code: str) -> _CountryContext:
         if code not in self.contexts:
             self.contexts[code] = _CountryContext(
-                country=Country.objects.get(pk=code),
-                calendar=calendar_for(code),
-                rules=rules_for(code),
+                config=country_config(code),
                 units=Unit.objects.filter(agency__country_id=code).in_bulk(),
             )
         return self.contexts[code]

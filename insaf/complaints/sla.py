@@ -28,11 +28,12 @@ from insaf.accounts.models import User
 from insaf.accounts.roles import Role
 from insaf.audit.services import audit_record
 from insaf.audit.verbs import Verb
+from insaf.complaints.config import country_config
 from insaf.complaints.enums import EventType, Status
 from insaf.complaints.models import Complaint
 from insaf.complaints.services.timeline import add_event
 from insaf.complaints.transitions import STOPPED
-from insaf.core.calendar import WorkCalendar, calendar_for
+from insaf.core.calendar import WorkCalendar
 from insaf.notifications.services import notify_email
 
 LONG_OVERDUE_WORKING_DAYS = 5
@@ -63,7 +64,6 @@ def due_level(case: Complaint, *, now: dt.datetime, calendar: WorkCalendar) -> i
 def sla_sweep(*, now: dt.datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()
-    calendars: dict[str, WorkCalendar] = {}
     candidates = (
         Complaint.objects.exclude(status__in=STOPPED)
         .filter(Q(ack_due_at__lt=now, acknowledged_at__isnull=True) | Q(resolve_due_at__lt=now))
@@ -77,8 +77,7 @@ def sla_sweep(*, now: dt.datetime | None = None) -> SweepReport:
             return report
         for case in page:
             report.examined += 1
-            calendar = calendars.get(case.country_id) or calendar_for(case.country_id)
-            calendars[case.country_id] = calendar
+            calendar = country_config(case.country_id).calendar
             level = due_level(case, now=now, calendar=calendar)
             if level > case.escalation_level and _escalate(case, level=level):
                 report.escalated[level] += 1

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from insaf.audit.services import audit_record
 from insaf.audit.verbs import Verb
 from insaf.complaints import transitions
+from insaf.complaints.config import country_config
 from insaf.complaints.enums import EventType, Status
 from insaf.complaints.errors import InvalidInput, NotFound, TransitionNotAllowed
 from insaf.complaints.models import (
     CaseEvent,
     Complaint,
-    CountryPolicy,
     Feedback,
     FilerCode,
     Person,
@@ -114,7 +114,7 @@ def filer_appeal(*, case: Complaint, reason: str) -> Complaint:
             raise TransitionNotAllowed()
         if locked.appeal_until is None or timezone.now() > locked.appeal_until:
             raise TransitionNotAllowed(_("The period for appealing this decision has ended."))
-        policy = CountryPolicy.objects.filter(country_id=locked.country_id).first()
+        policy = country_config(locked.country_id).policy
         reviewer = policy.oversight_unit_id if policy else None
         locked.reviewing_unit_id = reviewer if reviewer != locked.handling_unit_id else None
         add_event(locked, type=EventType.APPEAL, actor=None, public=True, body=reason)

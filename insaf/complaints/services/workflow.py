@@ -172,9 +172,7 @@ def apply_transition(
 
 
 def _appeal_days(country: str) -> int:
-    from insaf.complaints.models import CountryPolicy
-
-    policy = CountryPolicy.objects.filter(country_id=country).first()
+    policy = country_config(country).policy
     return policy.appeal_days if policy else 30
 
 
