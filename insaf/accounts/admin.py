@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from insaf.accounts import access
@@ -24,10 +23,11 @@ from insaf.accounts.services import (
     user_set_password,
     user_update,
 )
+from insaf.core.admin_mixins import ScopedAdmin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin[User]):
+class UserAdmin(ScopedAdmin, DjangoUserAdmin[User]):
     list_display = ["username", "email", "first_name", "last_name", "is_active", "is_staff"]
     actions = None
     # Roles are memberships; Django's groups and per-user permissions are not used.
@@ -39,10 +39,7 @@ class UserAdmin(DjangoUserAdmin[User]):
     )
     readonly_fields = ["last_login", "date_joined"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        if request.user.is_superuser:
-            return super().get_queryset(request)
-        return access.staff_for(request.user)
+    selector = staticmethod(access.staff_for)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         actor: User = request.user  # type: ignore[assignment]
@@ -101,7 +98,7 @@ class MembershipForm(forms.ModelForm[Membership]):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin[Membership]):
+class MembershipAdmin(ScopedAdmin):
     """Roles are granted and revoked through the audited services; a grant is never edited."""
 
     form = MembershipForm
@@ -112,10 +109,7 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     autocomplete_fields = ["user"]
     actions = None
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
-        if request.user.is_superuser:
-            return super().get_queryset(request)
-        return access.memberships_for(request.user)
+    selector = staticmethod(access.memberships_for)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from insaf.complaints.models import Complaint, CountryPolicy, DeadlinePolicy, RoutingRule
 from insaf.complaints.selectors import cases_for
 from insaf.complaints.services.config import config_delete, config_save
+from insaf.core.admin_mixins import ReadOnlyAdmin
 
 
 class AuditedConfigAdmin(admin.ModelAdmin[Any]):
@@ -42,7 +43,7 @@ class RoutingRuleAdmin(AuditedConfigAdmin):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin[Complaint]):
+class ComplaintAdmin(ReadOnlyAdmin):
     """Read-only: no identity, no text editing; the list is scoped like every read."""
 
     list_display = [
@@ -60,16 +61,6 @@ class ComplaintAdmin(admin.ModelAdmin[Complaint]):
     search_fields = ["reference", "external_id"]
     exclude = ["receipt_hash", "text", "triage_details"]
     list_select_related = ["handling_unit"]
-    actions = None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
-        return cases_for(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        return cases_for(request.user)  # no superuser exception: cases are always scoped

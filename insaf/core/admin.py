@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from insaf.accounts import access
+from insaf.core.admin_mixins import ScopedAdmin
 from insaf.core.models import Agency, Country, Governorate, Holiday, Unit
 from insaf.core.services import holiday_add, holiday_remove
 
@@ -22,17 +23,6 @@ class CountryAdmin(admin.ModelAdmin[Country]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-class ScopedAdmin(admin.ModelAdmin[Any]):
-    """Lists what the selector named by ``selector`` returns for a user who is not a superuser."""
-
-    selector: staticmethod[[Any], QuerySet[Any]]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        if request.user.is_superuser:
-            return super().get_queryset(request)
-        return self.selector(request.user)
 
 
 @admin.register(Governorate)

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from insaf.core.admin_mixins import ReadOnlyAdmin
 from insaf.notifications.models import OutboxMessage
 
 # Everything an operator needs to follow delivery; never the recipient (encrypted, and not
@@ -23,7 +21,7 @@ SHOWN_FIELDS = (
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     """Read-only: rows are written by insaf.notifications.services and sending.send_due."""
 
     list_display = [
@@ -42,13 +40,3 @@ class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
     fields = SHOWN_FIELDS
     readonly_fields = SHOWN_FIELDS
     ordering = ["-created_at"]
-    actions = None
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
