@@ -99,10 +99,6 @@ def _summary(case: Complaint) -> dict[str, Any]:
     }
 
 
-def allowed_transitions(user: User, case: Complaint) -> list[str]:
-    return transitions_for(user, case)
-
-
 def _can_assign(user: User, case: Complaint) -> bool:
     return bool(roles_of(user) & transitions.SUPERVISORS) and case.status in (
         transitions.OPEN - {Status.RECEIVED}
@@ -143,7 +139,7 @@ def _detail(user: User, reference: str) -> dict[str, Any]:
         },
         "reviewing_unit": _unit(case.reviewing_unit),
         "unit_complained_about": _unit(case.unit_complained_about),
-        "allowed_transitions": allowed_transitions(user, case),
+        "allowed_transitions": transitions_for(user, case),
         "can_assign": _can_assign(user, case),
         "can_see_identity": can_see_identity(user, case),
         "files": [file_out(a) for a in attachments_of(case, public_only=False)],
