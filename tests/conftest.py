@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,6 +10,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from insaf.accounts.models import Membership, User
 from insaf.accounts.roles import COUNTRY_ROLES, Role
@@ -19,6 +20,7 @@ from insaf.accounts.services import membership_grant, user_create
 from insaf.complaints.models import CountryPolicy
 from insaf.core.enums import AgencyType, UnitType
 from insaf.core.models import Agency, Country, Unit
+from tests.servers import run_insaf
 
 
 @dataclass
@@ -171,15 +173,15 @@ def own_database(tmp_path: Path) -> Iterator[dict[str, str]]:
         yield env
 
 
-def run_insaf(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "insaf.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+def sign_in_with_second_factor(client: Client, user: User) -> Client:
+    """Leave ``client`` signed in as the sign-in pages would: password and a confirmed TOTP
+    device verified in the session."""
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 __all__ = ["Membership", "Org", "make_org", "make_staff", "run_insaf"]

@@ -22,6 +22,58 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+# Variables of the test run that a server of its own must not inherit.
+SCRUBBED = (
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+)
+
+
+def server_env(var_dir: Path, extra: dict[str, str]) -> dict[str, str]:
+    """The environment of a node of its own: nothing of the test run's configuration, its own
+    var folder, Jordan, and ``extra``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in SCRUBBED and not key.startswith("INSAF_")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="insaf.settings",
+        INSAF_VAR_DIR=str(var_dir),
+        INSAF_COUNTRY="JO",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def run_insaf(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``insaf ARGS`` in a process of its own, for the test to judge."""
+    return subprocess.run(
+        [sys.executable, "-m", "insaf.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def insaf_ok(env: dict[str, str], *args: str) -> None:
+    """``insaf ARGS`` that must succeed; the test fails with its output otherwise."""
+    result = run_insaf(env, *args)
+    if result.returncode != 0:
+        pytest.fail(
+            f"`insaf {' '.join(args)}` failed ({result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

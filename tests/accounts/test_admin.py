@@ -7,8 +7,6 @@ import datetime as dt
 import pytest
 from django.contrib import admin
 from django.test import Client, RequestFactory
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from insaf.accounts.admin import MembershipAdmin, UserAdmin
 from insaf.accounts.models import Membership, User
@@ -18,18 +16,11 @@ from insaf.audit.admin import EventAdmin
 from insaf.audit.models import Event
 from insaf.audit.verbs import Verb
 from insaf.core.models import Holiday
-from tests.conftest import Org
+from tests.conftest import Org, sign_in_with_second_factor
 
 
 def _verified_client(user: User) -> Client:
-    """A client signed in with password and second factor."""
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return sign_in_with_second_factor(Client(), user)
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from django.conf import settings as django_settings
 
 from insaf.complaints.models import Complaint, IdempotencyRecord
 from tests.api.conftest import PASSPORT, JsonClient, tables_containing
-from tests.browser.conftest import _insaf, _server_env
-from tests.servers import start_gunicorn, stop_gunicorn
+from tests.servers import insaf_ok, server_env, start_gunicorn, stop_gunicorn
 
 KEY = "Idempotency-Key"
 BODY = {"text": PASSPORT, "country": "JO", "anonymous": True}
@@ -152,7 +151,7 @@ def race_server(
         with psycopg.connect(f"{_postgres_admin_url()}/postgres", autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
         database = database_url = f"{_postgres_admin_url()}/{name}"
-    env = _server_env(
+    env = server_env(
         var_dir,
         {
             "DATABASE_URL": database_url,
@@ -166,7 +165,7 @@ def race_server(
     )
     process = None
     try:
-        _insaf(env, "migrate", "--no-input", "-v", "0")
+        insaf_ok(env, "migrate", "--no-input", "-v", "0")
         process, url = start_gunicorn(
             var_dir, env, workers=WORKERS, threads=THREADS, startup_seconds=STARTUP_SECONDS
         )

@@ -14,7 +14,6 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from insaf.accounts.models import User
 from insaf.accounts.roles import Role
@@ -24,7 +23,7 @@ from insaf.api.models import ApiToken
 from insaf.complaints import transitions
 from insaf.complaints.models import CaseEvent, Complaint
 from tests.api.conftest import TORTURE, Filed, JsonClient, Staff, bearer
-from tests.conftest import Org, make_staff
+from tests.conftest import Org, make_staff, sign_in_with_second_factor
 
 FileAnonymous = Callable[..., Filed]
 ToStatus = Callable[[str, str], dict[str, Any]]
@@ -133,20 +132,11 @@ def test_management_command_creates_lists_and_revokes(
     assert api.get("/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
-def _verified_session(client: Client, user: User) -> None:
-    """A session that passed the second factor, as the sign-in pages leave it."""
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-
-
 def test_session_that_passed_the_second_factor(jordan: Org, file_anonymous: FileAnonymous) -> None:
     filed = file_anonymous()
     client = Client(enforce_csrf_checks=True)
     user = jordan.staff[Role.UNIT_HEAD]
-    _verified_session(client, user)
+    sign_in_with_second_factor(client, user)
     assert client.get("/api/v1/cases").status_code == 200
 
     body = '{"body": "ملاحظة"}'

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-INSAF = [sys.executable, "-m", "insaf.cli"]
+from tests.servers import run_insaf, server_env
 
 
 def _insaf(var: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(INSAF_DEMO="1", INSAF_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="insaf.settings")
-    return subprocess.run(
-        [*INSAF, *args], env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+    return run_insaf(server_env(var, {"INSAF_DEMO": "1"}), *args)
 
 
 def test_verify_holds_on_the_demo_and_fails_after_a_hand_edit(tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ These tests talk to separate processes over HTTP; they never touch the test data
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
-from tests.servers import BIN, ROOT, start_gunicorn, stop_gunicorn
+from tests.servers import insaf_ok, server_env, start_gunicorn, stop_gunicorn
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,18 +45,9 @@ PRODUCTION_USERNAME = "browser-natadmin"
 PRODUCTION_PASSWORD = "browser-test-password-0123456789"
 STARTUP_SECONDS = 30.0
 
+
 # Settings the test process itself may carry (tests/settings.py sets some of them, and
 # scripts/run_tests.py sets DATABASE_URL); the servers get theirs explicitly instead.
-_SCRUBBED = (
-    "DJANGO_SETTINGS_MODULE",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "CSRF_TRUSTED_ORIGINS",
-)
-
-
 @dataclass(frozen=True)
 class Server:
     url: str
@@ -69,39 +59,6 @@ class Server:
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-
-
-def _server_env(var_dir: Path, extra: dict[str, str]) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in _SCRUBBED and not key.startswith("INSAF_")
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="insaf.settings",
-        INSAF_VAR_DIR=str(var_dir),
-        INSAF_COUNTRY="JO",
-        PYTHONUNBUFFERED="1",
-    )
-    env.update(extra)
-    return env
-
-
-def _insaf(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(
-        [str(BIN / "insaf"), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"`insaf {' '.join(args)}` failed ({result.returncode}):\n"
-            f"{result.stdout}\n{result.stderr}"
-        )
 
 
 def _serve(var_dir: Path, env: dict[str, str], username: str, password: str) -> Iterator[Server]:
@@ -118,10 +75,10 @@ def _serve(var_dir: Path, env: dict[str, str], username: str, password: str) -> 
 @pytest.fixture(scope="session")
 def demo_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     var_dir = tmp_path_factory.mktemp("demo-server")
-    env = _server_env(var_dir, {"INSAF_DEMO": "1"})
-    _insaf(env, "migrate", "--no-input", "-v", "0")
-    _insaf(env, "collectstatic", "--no-input", "-v", "0")
-    _insaf(env, "demo")
+    env = server_env(var_dir, {"INSAF_DEMO": "1"})
+    insaf_ok(env, "migrate", "--no-input", "-v", "0")
+    insaf_ok(env, "collectstatic", "--no-input", "-v", "0")
+    insaf_ok(env, "demo")
     yield from _serve(var_dir, env, "natadmin", DEMO_PASSWORD)
 
 
@@ -144,7 +101,7 @@ def production_server(
     chromium_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
     var_dir = tmp_path_factory.mktemp("production-server")
-    env = _server_env(
+    env = server_env(
         var_dir,
         {
             "SECRET_KEY": "browser-test-secret-key-0123456789-abcdefghijklmnop",
@@ -153,9 +110,9 @@ def production_server(
             "INSAF_SSL_REDIRECT": "0",
         },
     )
-    _insaf(env, "migrate", "--no-input", "-v", "0")
-    _insaf(env, "collectstatic", "--no-input", "-v", "0")
-    _insaf(env, "shell", "-c", _CREATE_ADMIN)
+    insaf_ok(env, "migrate", "--no-input", "-v", "0")
+    insaf_ok(env, "collectstatic", "--no-input", "-v", "0")
+    insaf_ok(env, "shell", "-c", _CREATE_ADMIN)
     yield from _serve(var_dir, env, PRODUCTION_USERNAME, PRODUCTION_PASSWORD)
 
 

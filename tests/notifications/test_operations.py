@@ -11,8 +11,6 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from huey.api import PeriodicTask
 from pytest_django.fixtures import Settings as SettingsWrapper
 
@@ -21,6 +19,7 @@ from insaf.accounts.services import user_create, user_update
 from insaf.notifications import tasks
 from insaf.notifications.models import OutboxMessage, OutboxStatus
 from insaf.notifications.services import SmsTemplate, notify_email, notify_sms
+from tests.conftest import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -84,13 +83,7 @@ def _verified_superuser_client() -> Client:
     user = user_create(actor=None, username="root", password="a-long-test-password")
     user = user_update(actor=None, user=user, is_staff=True, is_superuser=True)
     assert isinstance(user, User)
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return sign_in_with_second_factor(Client(), user)
 
 
 def test_the_admin_is_read_only_and_never_shows_the_recipient() -> None:
