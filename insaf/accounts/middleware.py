@@ -32,12 +32,14 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if needs_second_factor(request):
+        # The open paths first: they need no look-up of the session's user (a public API call
+        # has no session at all).
+        if not request.path.startswith(_OPEN_PREFIXES) and needs_second_factor(request):
             allowed = (
                 reverse("accounts:two_factor"),
                 reverse("accounts:logout"),
             )
-            if not request.path.startswith(_OPEN_PREFIXES) and request.path not in allowed:
+            if request.path not in allowed:
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('accounts:two_factor')}?{query}")
         return self.get_response(request)

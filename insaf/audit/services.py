@@ -18,6 +18,7 @@ from insaf.audit.chain import (
 )
 from insaf.audit.models import Event
 from insaf.audit.verbs import Verb
+from insaf.core.bulkinsert import insert_one, next_pk_sql
 
 if TYPE_CHECKING:
     from insaf.accounts.models import User
@@ -41,6 +42,26 @@ def _lock_chain_head() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
 
 
+def _chain_head() -> tuple[int, str, int | None]:
+    """The last event's number and hash (0 and the genesis hash before the first), read after
+    the lock; on PostgreSQL also the new event's id, taken in the same statement so that the
+    INSERT need not wait for it (insaf/core/bulkinsert.py)."""
+    table = connection.ops.quote_name(Event._meta.db_table)
+    last = f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1"  # noqa: S608
+    new_id = next_pk_sql(Event)
+    with connection.cursor() as cursor:
+        if new_id is None:
+            cursor.execute(last)
+            row = cursor.fetchone()
+            return (int(row[0]), str(row[1]), None) if row else (0, GENESIS_HASH, None)
+        cursor.execute(
+            f"SELECT last.seq, last.hash, {new_id} "  # noqa: S608
+            f"FROM (SELECT 1) AS one LEFT JOIN ({last}) AS last ON TRUE"
+        )
+        seq, hash_, pk = cursor.fetchone()
+    return (int(seq), str(hash_), int(pk)) if seq is not None else (0, GENESIS_HASH, int(pk))
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -59,9 +80,10 @@ def audit_record(
     # anyway, and a savepoint costs two round trips on every audited write.
     with transaction.atomic(savepoint=False):
         _lock_chain_head()
-        last = Event.objects.order_by("-seq").values("seq", "hash").first()
+        last_seq, last_hash, new_id = _chain_head()
         event = Event(
-            seq=(last["seq"] + 1) if last else 1,
+            pk=new_id,
+            seq=last_seq + 1,
             created_at=timezone.now(),
             actor=actor,
             actor_label=actor_label or (actor.get_username() if actor else SYSTEM),
@@ -70,10 +92,10 @@ def audit_record(
             target_id=str(target.pk) if target is not None else "",
             country_id=country,
             data=normalise_data(data or {}),
-            prev_hash=last["hash"] if last else GENESIS_HASH,
+            prev_hash=last_hash,
         )
         event.hash = event_hash({name: getattr(event, name) for name in CHAIN_FIELDS})
-        event.save(force_insert=True)
+        insert_one(event)
     return event
 
 

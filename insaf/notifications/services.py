@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from insaf.core.bulkinsert import insert_one
 from insaf.core.crypto import encrypt
 from insaf.notifications.models import Channel, OutboxMessage
 
@@ -37,7 +38,7 @@ def _enqueue(
     *, channel: Channel, to: str, subject: str, body: str, reference: str
 ) -> OutboxMessage:
     now = timezone.now()
-    message = OutboxMessage.objects.create(
+    message = OutboxMessage(
         channel=channel,
         recipient_enc=encrypt(to, context=RECIPIENT_CONTEXT),
         subject=subject,
@@ -46,6 +47,7 @@ def _enqueue(
         next_attempt_at=now,
         created_at=now,
     )
+    insert_one(message)
     # robust: a queue that cannot be reached must not fail a request whose data is committed;
     # the periodic task sends the message anyway.
     transaction.on_commit(_kick_sender, robust=True)

@@ -30,7 +30,7 @@ from insaf.complaints.errors import InvalidInput
 from insaf.complaints.models import CaseEvent, Complaint, Person, ReferenceCounter
 from insaf.complaints.routing import route
 from insaf.complaints.services.timeline import new_event
-from insaf.core.bulkinsert import insert_rows
+from insaf.core.bulkinsert import insert_one, insert_rows, next_pk_sql, pipelined
 from insaf.core.crypto import (
     blind_index,
     encrypt,
@@ -135,9 +135,15 @@ def complaint_submit(
     ack_due, resolve_due = deadlines(
         config.calendar, config.deadline_rules[labels.priority], received
     )
-    with transaction.atomic():
+    local_day = config.calendar.local_date(received)
+    prepare_references(config.country, local_day.year)
+    # Pipelined: the statements travel to PostgreSQL together, waiting only where a result is
+    # needed (the case's number and id, an outbox message's id, the audit chain's head).
+    with transaction.atomic(), pipelined():
+        reference, complaint_id = _number_case(config.country, local_day)
         complaint = Complaint(
-            reference=next_reference(config.country, config.calendar.local_date(received)),
+            pk=complaint_id,
+            reference=reference,
             country=config.country,
             external_id=external_id or None,
             channel=Channel(channel),
@@ -160,7 +166,7 @@ def complaint_submit(
             oversight=chosen.oversight or labels.grave,
             created_by=actor,
         )
-        complaint.save(force_insert=True)
+        insert_one(complaint)
         for person in prepared.people:
             person.complaint = complaint
         insert_rows(Person, prepared.people)
@@ -395,21 +401,35 @@ def reserve_references(country: Country, year: int, count: int) -> list[int]:
 
 # Sequences known to exist (committed): looked up once per process, not on every filing.
 _known_sequences: set[str] = set()
+# The advisory lock taken to create a reference sequence (any constant other than the audit
+# chain's, insaf/audit/services.py).
+_SEQUENCE_LOCK_KEY = 7_240_318
 
 
 def forget_sequences() -> None:
     _known_sequences.clear()
 
 
+def _sequence_name(country_code: str, year: int) -> str:
+    return f"complaint_reference_{country_code.lower()}_{year}"
+
+
 def _sequence(cursor: Any, country_code: str, year: int) -> str:
     """The name of the country-year sequence, created on first use (starting after any number
     the counter row gave, for a database that began on another path). It is remembered only once
     it is committed, so a rolled-back creation is never taken for an existing sequence."""
-    name = f"complaint_reference_{country_code.lower()}_{year}"
+    name = _sequence_name(country_code, year)
     if name in _known_sequences:
         return name
     cursor.execute("SELECT to_regclass(%s)", [name])
-    if cursor.fetchone()[0] is None:
+    missing = cursor.fetchone()[0] is None
+    if missing:
+        # One creator at a time, until it commits: two transactions each creating sequences of
+        # several years (an import's batches) would otherwise deadlock on the catalogue.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEQUENCE_LOCK_KEY])
+        cursor.execute("SELECT to_regclass(%s)", [name])
+        missing = cursor.fetchone()[0] is None
+    if missing:
         start = (
             ReferenceCounter.objects.filter(country_id=country_code, year=year)
             .values_list("last", flat=True)
@@ -425,6 +445,30 @@ def _sequence(cursor: Any, country_code: str, year: int) -> str:
             pass
     transaction.on_commit(lambda: _known_sequences.add(name))
     return name
+
+
+def prepare_references(country: Country, year: int) -> None:
+    """PostgreSQL: create the country-year sequence if this process has not used it yet. Call it
+    before a pipeline (insaf/core/bulkinsert.py): a concurrent creation's error must be caught
+    at once, not at the pipeline's next wait. Nothing to do on SQLite, or once it is known."""
+    if connection.vendor == "postgresql" and _sequence_name(country.pk, year) not in (
+        _known_sequences
+    ):
+        with connection.cursor() as cursor:
+            _sequence(cursor, country.pk, year)
+
+
+def _number_case(country: Country, local_day: dt.date) -> tuple[str, int | None]:
+    """A new case's reference and, on PostgreSQL, its id, taken in one statement (the INSERT then
+    need not wait for the id: see insaf/core/bulkinsert.py); elsewhere the INSERT returns it."""
+    new_id = next_pk_sql(Complaint)
+    if new_id is None:
+        return next_reference(country, local_day), None
+    year = local_day.year
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT nextval(%s), {new_id}", [_sequence(cursor, country.pk, year)])
+        number, pk = cursor.fetchone()
+    return format_reference(country.pk, year, int(number)), int(pk)
 
 
 def next_reference(country: Country, local_day: dt.date) -> str:
