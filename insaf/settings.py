@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "insaf.triage",
     "insaf.notifications",
     "insaf.complaints",
+    "insaf.search",
     "insaf.api",
 ]
 

@@ -278,3 +278,74 @@ class IdentityOut(Schema):
 class IdentitiesOut(Schema):
     reference: str
     people: list[IdentityOut]
+
+
+# --- Search --------------------------------------------------------------------------------------
+
+
+class SearchFilters(Schema):
+    q: str = Field(
+        min_length=1,
+        max_length=500,
+        description='Words (all must match), "exact phrases", -exclusions, a OR b, prefix*.',
+    )
+    status: list[Status] = Field(default_factory=list)
+    kind: list[Kind] = Field(default_factory=list)
+    category: list[Category] = Field(default_factory=list)
+    priority: list[Priority] = Field(default_factory=list)
+    grave: bool | None = None
+    vulnerable: list[Vulnerable] = Field(default_factory=list)
+    country: str | None = Field(None, min_length=2, max_length=2)
+    unit: int | None = Field(None, description="Handling unit id.")
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10_000)
+
+
+class SearchHitOut(CaseSummaryOut):
+    external_id: str | None = Field(description="The id given at import, or null.")
+    score: float = Field(description="Relevance: higher is better (not comparable across queries).")
+    snippet: str = Field(description="HTML: the text around the matches, matches in <mark>.")
+
+
+class SearchOut(Schema):
+    items: list[SearchHitOut]
+    limit: int
+    offset: int
+
+
+class SimilarOut(Schema):
+    reference: str
+    subject: str
+    status: Status
+    received_at: dt.datetime
+    reason: str = Field(description="same_complainant, similar_text, same_unit or same_place.")
+    score: float = Field(description="Estimated text similarity, 0 to 1.")
+
+
+class LinkOut(Schema):
+    reference: str
+    kind: str = Field(description="duplicate, related or merged.")
+    direction: str = Field(description="to: from this case to the other; from: the other way.")
+    note: str
+    created_by: str
+    created_at: dt.datetime
+
+
+class SimilarCasesOut(Schema):
+    duplicates: list[SimilarOut]
+    related: list[SimilarOut]
+    links: list[LinkOut]
+
+
+class LinkIn(In):
+    other: str = Field(max_length=32, description="Reference of the other case.")
+    kind: str = Field(description="duplicate or related.")
+    note: str = Field("", max_length=2000)
+
+
+class MergeIn(In):
+    version: StrictInt
+    into: str = Field(max_length=32, description="Reference of the case this one duplicates.")
+    note: str = Field("", max_length=2000)

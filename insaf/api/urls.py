@@ -22,7 +22,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.types import DictStrAny
 
-from insaf.api import errors, public, staff
+from insaf.api import errors, public, search, staff
 
 DESCRIPTION = """\
 Complaints and petitions for interior ministries.
@@ -108,6 +108,7 @@ api = NinjaAPI(
 )
 api.add_router("", public.router)
 api.add_router("", staff.router)
+api.add_router("", search.router)
 errors.install(api)
 
 

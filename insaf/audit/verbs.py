@@ -27,6 +27,8 @@ class Verb(models.TextChoices):
     COMPLAINT_ESCALATED = "complaints.escalated", _("Case escalated")
     COMPLAINT_EXPORTED = "complaints.exported", _("Cases exported")
     IDENTITY_REVEALED = "complaints.identity_revealed", _("Identity revealed")
+    COMPLAINT_LINKED = "complaints.linked", _("Cases linked")
+    COMPLAINT_MERGED = "complaints.merged", _("Case merged into another")
     ATTACHMENT_ADDED = "complaints.attachment_added", _("File attached")
     ATTACHMENT_DOWNLOADED = "complaints.attachment_downloaded", _("File downloaded")
     CONFIG_CHANGED = "core.config_changed", _("Configuration changed")

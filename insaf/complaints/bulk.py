@@ -72,6 +72,7 @@ from insaf.core.bulkinsert import insert_rows
 from insaf.core.calendar import WorkCalendar
 from insaf.core.models import Country, Governorate, Unit
 from insaf.core.normalise import normalise_phone
+from insaf.search.indexing import index_cases
 from insaf.triage.engine import triage
 
 if TYPE_CHECKING:
@@ -608,6 +609,7 @@ class _Writer:
             )
             for complaint in complaints:
                 complaint.pk = ids[complaint.reference]
+            index_cases(complaints)
             people = []
             for item in prepared:
                 if item.person is not None:

@@ -51,3 +51,4 @@ class EventType(models.TextChoices):
     LABELS = "labels", _("Labels corrected")
     ESCALATED = "escalated", _("Escalated")
     IDENTITY_REVEALED = "identity_revealed", _("Identity revealed")
+    LINKED = "linked", _("Linked to another case")

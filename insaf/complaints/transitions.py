@@ -3,6 +3,7 @@
     received → registered → assigned → in progress ⇄ awaiting information
     in progress → resolved | not upheld | referred        (a decision)
     any open status → withdrawn                           (by the filer, or staff on their behalf)
+    any open status → closed                              (merged into the case it duplicates)
     decision or withdrawn → closed
     closed → under review (appeal, within the country's period)
     under review → review upheld | review overturned → closed
@@ -108,6 +109,14 @@ TRANSITIONS: dict[str, Transition] = {
             OPEN,
             Status.WITHDRAWN,
             FILER,
+            STAFF,
+            roles=SUPERVISORS | {Role.INTAKE_OFFICER},
+        ),
+        # A duplicate is closed into the case it repeats (insaf/search/similar.py links them).
+        _t(
+            "merge",
+            OPEN,
+            Status.CLOSED,
             STAFF,
             roles=SUPERVISORS | {Role.INTAKE_OFFICER},
         ),

@@ -480,13 +480,16 @@ def test_every_transition_is_reachable_through_the_api(
     intake.transition(fourth.reference, "withdraw", "بطلب المشتكي هاتفيًا")
     fifth = file_anonymous()
     assert api.post("/track/withdraw", fifth.credentials()).status_code == 200
+    # A merge has its own call, naming the case merged into.
+    sixth, seventh = file_anonymous(), file_anonymous()
+    intake.act(sixth.reference, "merge", into=seventh.reference)
 
     taken = {
         event.data["transition"] for event in CaseEvent.objects.filter(data__has_key="transition")
     }
     assert taken == set(transitions.TRANSITIONS)
     statuses = set(Complaint.objects.values_list("status", flat=True))
-    assert statuses == {"closed", "review_overturned", "referred", "withdrawn"}
+    assert statuses == {"closed", "review_overturned", "referred", "withdrawn", "registered"}
 
 
 def test_a_token_acts_with_its_users_rights_only(

@@ -43,6 +43,10 @@ EDGES = {
         for source in (S.RECEIVED, S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_INFO)
     ),
     *(
+        ("merge", source, S.CLOSED)
+        for source in (S.RECEIVED, S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_INFO)
+    ),
+    *(
         ("close", source, S.CLOSED)
         for source in (
             S.RESOLVED,

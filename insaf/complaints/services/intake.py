@@ -39,6 +39,7 @@ from insaf.core.crypto import (
 )
 from insaf.core.models import Country, Governorate, Unit
 from insaf.core.normalise import normalise_email, normalise_national_id, normalise_phone
+from insaf.search.indexing import index_cases
 from insaf.triage.engine import TriageResult, triage
 from insaf.triage.labels import PRIORITY_RANK, Kind, vulnerable_mask
 
@@ -170,6 +171,7 @@ def complaint_submit(
         for person in prepared.people:
             person.complaint = complaint
         insert_rows(Person, prepared.people)
+        index_cases([complaint])
         insert_rows(
             CaseEvent,
             [

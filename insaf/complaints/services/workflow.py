@@ -36,6 +36,7 @@ from insaf.complaints.services.intake import IDENTITY_FIELDS, identity_context
 from insaf.complaints.services.timeline import add_event
 from insaf.complaints.transitions import ActorKind
 from insaf.core.crypto import decrypt
+from insaf.search.indexing import FACET_FIELDS, refresh_facets
 from insaf.triage.labels import (
     PRIORITY_RANK,
     Category,
@@ -49,6 +50,9 @@ if TYPE_CHECKING:
     from insaf.accounts.models import User
 
 MESSAGE_MAX = 20_000
+# Transitions with a call of their own: assignment names an officer (complaint_assign), a merge
+# names the case merged into (insaf/search/similar.py: case_merge).
+OWN_CALLS = frozenset({"assign", "merge"})
 
 
 @contextmanager
@@ -70,6 +74,8 @@ def locked_case(
 def _bump(case: Complaint, *fields: str) -> None:
     case.version += 1
     case.save(update_fields=[*fields, "version"])
+    if set(FACET_FIELDS).intersection(fields):
+        refresh_facets(case)
 
 
 def _audit(case: Complaint, *, actor: User | None, verb: Verb, data: dict[str, Any]) -> None:
@@ -122,7 +128,7 @@ def transitions_for(user: User, case: Complaint) -> list[str]:
     return [
         name
         for name in transitions.TRANSITIONS
-        if name != "assign" and _refusal(user, case, name) is None
+        if name not in OWN_CALLS and _refusal(user, case, name) is None
     ]
 
 
@@ -179,7 +185,7 @@ def _appeal_days(country: str) -> int:
 def complaint_transition(
     *, actor: User, complaint_id: int, version: int, name: str, message: str = ""
 ) -> Complaint:
-    if name not in transitions.TRANSITIONS or name == "assign":
+    if name not in transitions.TRANSITIONS or name in OWN_CALLS:
         raise TransitionNotAllowed()
     if len(message) > MESSAGE_MAX:
         raise InvalidInput(fields={"message": _("The message is too long.")})

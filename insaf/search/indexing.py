@@ -1,0 +1,181 @@
+"""Writing the search index: the analysed text and MinHash bands of each case.
+
+Intake (insaf/complaints/services/intake.py) and the bulk import (insaf/complaints/bulk.py) call
+``index_cases`` inside the transaction that writes the cases, so a case is never committed without
+its index entry. ``reindex`` rebuilds every entry (``insaf search reindex``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from django.db import connection, transaction
+
+from insaf.search import minhash
+from insaf.search.models import BANDS, SearchEntry
+from insaf.text import analyze_document
+from insaf.triage.labels import vulnerable_groups
+
+# (id, subject, place, text, language, then the FACET_FIELDS): what an entry is made of.
+Source = tuple[Any, ...]
+FACET_FIELDS = ("status", "kind", "category", "priority", "grave", "vulnerable_mask")
+SOURCE_FIELDS = ("pk", "subject", "place", "text", "language", *FACET_FIELDS)
+REINDEX_BATCH = 2000
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def facet_token(name: str, value: object) -> str:
+    """The index token of one label value: "zq", the facet's letter, the value without
+    punctuation (``zqsinprogress``, ``zqctortureilltreatment``). Letters and digits only, so both
+    databases keep it whole; no word of any text analyses to it."""
+    return f"zq{name}{_NOT_ALNUM.sub('', str(value).lower())}"
+
+
+def facet_tokens(
+    status: str, kind: str, category: str, priority: str, grave: bool, vulnerable_mask: int
+) -> list[str]:
+    tokens = [
+        facet_token("s", status),
+        facet_token("k", kind),
+        facet_token("c", category),
+        facet_token("p", priority),
+        facet_token("g", int(grave)),
+    ]
+    tokens += [facet_token("v", group) for group in vulnerable_groups(vulnerable_mask)]
+    return tokens
+
+
+def refresh_facets(complaint: Any) -> None:
+    """Rewrite a case's facet tokens after a change of its labels or status (the caller's
+    transaction; workflow._bump calls it)."""
+    values = [getattr(complaint, name) for name in FACET_FIELDS]
+    SearchEntry.objects.filter(complaint_id=complaint.pk).update(
+        facets=" ".join(facet_tokens(*values))
+    )
+
+
+def indexed_text(subject: str, place: str, text: str) -> str:
+    """The text a case is found by: its subject (unless it is just the text's beginning, as when
+    intake derived it), the place and the text."""
+    parts = []
+    head = subject.strip().rstrip("…").strip()
+    if head and not text.startswith(head):
+        parts.append(head)
+    if place.strip():
+        parts.append(place.strip())
+    parts.append(text)
+    return "\n".join(parts)
+
+
+# The columns of search_entry written by _insert, in the order build_entry gives them.
+COLUMNS: tuple[str, ...] = ("complaint_id", "body", "alt", "facets", "signature")
+COLUMNS += tuple(f"band{n}" for n in range(BANDS))
+Row = tuple[Any, ...]
+
+
+def build_entry(source: Source) -> Row:
+    """The search_entry row of one case (pure computation, no database)."""
+    pk, subject, place, text, language, *facets = source
+    analysis = analyze_document(indexed_text(subject, place, text), language or None)
+    signature = minhash.signature(analysis.main)
+    return (
+        pk,
+        " ".join(analysis.main),
+        " ".join(analysis.alternate),
+        " ".join(facet_tokens(*facets)),
+        signature,
+        *minhash.bands(signature),
+    )
+
+
+def _insert(rows: list[Row]) -> None:
+    """INSERT the rows with one executemany (no model instances: the import writes hundreds of
+    thousands, and the values are already of the database's types)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in COLUMNS)
+    marks = ", ".join(["%s"] * len(COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO search_entry ({columns}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def source_of(complaint: Any) -> Source:
+    return tuple(getattr(complaint, name) for name in SOURCE_FIELDS)
+
+
+def index_cases(complaints: Iterable[Any]) -> None:
+    """Write the entries of new cases (saved, with primary keys) in the caller's transaction."""
+    _insert([build_entry(source_of(c)) for c in complaints])
+
+
+def _build_many(sources: list[Source]) -> list[Row]:
+    return [build_entry(source) for source in sources]
+
+
+def _batches(batch: int) -> Iterator[list[Source]]:
+    from insaf.complaints.models import Complaint
+
+    last = 0
+    while True:
+        rows = list(
+            Complaint.objects.filter(pk__gt=last).order_by("pk").values_list(*SOURCE_FIELDS)[:batch]
+        )
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield rows
+
+
+def _write(sources: Sequence[Source], entries: list[Row]) -> None:
+    ids = [source[0] for source in sources]
+    with transaction.atomic():
+        SearchEntry.objects.filter(complaint_id__gte=ids[0], complaint_id__lte=ids[-1]).delete()
+        _insert(entries)
+
+
+def reindex(
+    *, progress: Callable[[int, int], None] | None = None, workers: int | None = None
+) -> int:
+    """Rebuild every case's entry, a batch per transaction (searches keep working meanwhile;
+    a case filed during the rebuild is indexed by its own intake). Returns the cases indexed."""
+    from insaf.complaints.models import Complaint
+
+    total = Complaint.objects.count()
+    done = 0
+    if progress:
+        progress(0, total)
+    workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+    if workers <= 1 or total < REINDEX_BATCH:
+        for sources in _batches(REINDEX_BATCH):
+            _write(sources, _build_many(sources))
+            done += len(sources)
+            if progress:
+                progress(done, total)
+    else:
+        connection.close()  # never share a connection with forked workers
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            # With fork, the first submit starts every worker: do it while no connection is open.
+            pool.submit(int).result()
+            pending: list[tuple[list[Source], Any]] = []
+            for sources in _batches(REINDEX_BATCH):
+                pending.append((sources, pool.submit(_build_many, sources)))
+                if len(pending) > workers * 2:
+                    first, future = pending.pop(0)
+                    _write(first, future.result())
+                    done += len(first)
+                    if progress:
+                        progress(done, total)
+            for first, future in pending:
+                _write(first, future.result())
+                done += len(first)
+                if progress:
+                    progress(done, total)
+    # Cases deleted meanwhile (never in normal operation) leave no entry behind: CASCADE.
+    return done

@@ -1,0 +1,144 @@
+"""``insaf search "QUERY"``: search cases from the command line; ``insaf search reindex``.
+
+    insaf search "تعذيب مركز" --limit 5
+    insaf search "رشوة OR واسطة" --json --status registered --grave yes
+    insaf search reindex            # rebuild the whole index, with a progress bar
+
+The query language is the officers' (insaf/search/query.py). Without ``--user`` every case is
+searched (whoever runs this holds the database anyway); with it, exactly that user's scope. With
+``--json`` the output is a JSON array of {reference, external_id, score, snippet}, best first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+
+from insaf.accounts.models import User
+from insaf.complaints.bulk import ProgressBar
+from insaf.search.indexing import reindex
+from insaf.search.query import QueryError
+from insaf.search.services import Filters, search
+from insaf.triage.labels import Category, Kind, Priority, Vulnerable
+
+_TAGS = re.compile(r"</?mark>")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"Not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _choices(values: list[str] | None, allowed: list[str], name: str) -> tuple[str, ...]:
+    for value in values or []:
+        if value not in allowed:
+            raise CommandError(f"Unknown {name} {value!r}; one of: {', '.join(allowed)}.")
+    return tuple(values or ())
+
+
+class Command(BaseCommand):
+    help = (
+        'Search cases: insaf search "QUERY" [--limit N] [--json] [filters]. Words must all '
+        'match; "exact phrase", -exclude, a OR b, prefix*. `insaf search reindex` rebuilds the '
+        "index."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "words",
+            nargs="*",
+            help='The query (quote it), or "reindex" to rebuild the index.',
+        )
+        parser.add_argument("--query", help="The query, when it is literally the word 'reindex'.")
+        parser.add_argument("--limit", type=int, default=10, help="Results (1-100, default 10).")
+        parser.add_argument("--json", action="store_true", help="Print a JSON array.")
+        parser.add_argument("--user", help="Search as this user (their scope only).")
+        parser.add_argument("--status", action="append", help="Only this status (repeatable).")
+        parser.add_argument("--kind", action="append", help="Only this kind (repeatable).")
+        parser.add_argument("--category", action="append", help="Only this category.")
+        parser.add_argument("--priority", action="append", help="Only this priority.")
+        parser.add_argument("--grave", choices=["yes", "no"], help="Only grave cases, or none.")
+        parser.add_argument("--vulnerable", action="append", help="Only this vulnerable group.")
+        parser.add_argument("--country", help="Only this country (ISO code).")
+        parser.add_argument("--unit", type=int, help="Only cases handled by this unit (id).")
+        parser.add_argument("--from", dest="received_from", help="Received on or after (date).")
+        parser.add_argument("--to", dest="received_to", help="Received on or before (date).")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="reindex: processes analysing text."
+        )
+        parser.add_argument("--no-progress", action="store_true", help="reindex: no progress bar.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        translation.activate("en")
+        words: list[str] = options["words"]
+        if options["query"] is None and words == ["reindex"]:
+            self._reindex(options)
+            return
+        text = options["query"] if options["query"] is not None else " ".join(words)
+        if not text.strip():
+            raise CommandError('Give a query: insaf search "WORDS".')
+        from insaf.complaints.enums import Status
+
+        filters = Filters(
+            status=_choices(options["status"], list(Status.values), "status"),
+            kind=_choices(options["kind"], list(Kind.values), "kind"),
+            category=_choices(options["category"], list(Category.values), "category"),
+            priority=_choices(options["priority"], list(Priority.values), "priority"),
+            vulnerable=_choices(options["vulnerable"], list(Vulnerable.values), "group"),
+            grave=None if options["grave"] is None else options["grave"] == "yes",
+            country=(options["country"] or "").upper() or None,
+            unit=options["unit"],
+            received_from=_date(options["received_from"]) if options["received_from"] else None,
+            received_to=_date(options["received_to"]) if options["received_to"] else None,
+        )
+        user = None
+        if options["user"]:
+            user = User.objects.filter(username=options["user"], is_active=True).first()
+            if user is None:
+                raise CommandError(f"No active user {options['user']!r}.")
+        if not 1 <= options["limit"] <= 100:
+            raise CommandError("--limit must be between 1 and 100.")
+        try:
+            results = search(text, user=user, filters=filters, limit=options["limit"])
+        except QueryError:
+            raise CommandError(
+                "The query has no word to look for (only common words or exclusions)."
+            ) from None
+        rows: list[dict[str, Any]] = [
+            {
+                "reference": hit.complaint.reference,
+                "external_id": hit.complaint.external_id,
+                "score": round(hit.score, 6),
+                "snippet": hit.snippet,
+            }
+            for hit in results.hits
+        ]
+        if options["json"]:
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        if not rows:
+            self.stdout.write("No case matches.")
+        for row in rows:
+            plain = html.unescape(_TAGS.sub("", row["snippet"]))
+            self.stdout.write(f"{row['reference']}  {row['score']:.3f}  {plain}")
+
+    def _reindex(self, options: dict[str, Any]) -> None:
+        bar = None
+        if not options["no_progress"]:
+            draw = ProgressBar(
+                lambda text: self.stderr.write(text, ending=""), tty=self.stderr.isatty()
+            )
+
+            def bar(done: int, total: int) -> None:
+                draw("indexing", done, total)
+
+        count = reindex(progress=bar, workers=options["workers"])
+        self.stdout.write(f"Indexed {count} cases.")

@@ -1,0 +1,89 @@
+"""The search index of cases, and the links officers make between cases.
+
+``SearchEntry`` holds, for each case, the text the analyser (insaf.text) produced: ``body`` is the
+token stream of the case as written (subject, place and text), ``alt`` the second stream (the
+Arabic-script forms of Arabizi words and the like); ``facets`` holds one token per filterable
+label (status, kind, category, priority, grave, vulnerable groups), kept current by every change
+of those labels, so that a filter narrows the full-text match itself instead of being checked
+case by case afterwards. Both databases index exactly these tokens, so they agree on what matches
+(see README.md):
+
+- SQLite: the FTS5 table ``search_fts`` (external content over ``search_entry``, kept in step by
+  triggers in the same transaction), queried with MATCH and ranked by bm25;
+- PostgreSQL: the generated column ``search_entry.document``
+  (``to_tsvector('simple', body) || to_tsvector('simple', alt)``) with a GIN index, queried with
+  ``@@`` and ranked by ts_rank_cd.
+
+Both are created by the migrations, outside the model, because Django has no field for either.
+
+``signature`` is the case's MinHash signature (near-duplicate text) and ``band0..band7`` its
+locality-sensitive bands: two cases whose texts share most of their word shingles very probably
+share a band, so candidates are found with an index look-up, never by comparing every case.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from insaf.complaints.models import Complaint
+
+BANDS = 8
+
+
+class SearchEntry(models.Model):
+    complaint = models.OneToOneField(
+        Complaint, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    body = models.TextField(blank=True)
+    alt = models.TextField(blank=True)
+    facets = models.TextField(blank=True)
+    signature = models.BinaryField(blank=True)
+    band0 = models.BigIntegerField(null=True, db_index=True)
+    band1 = models.BigIntegerField(null=True, db_index=True)
+    band2 = models.BigIntegerField(null=True, db_index=True)
+    band3 = models.BigIntegerField(null=True, db_index=True)
+    band4 = models.BigIntegerField(null=True, db_index=True)
+    band5 = models.BigIntegerField(null=True, db_index=True)
+    band6 = models.BigIntegerField(null=True, db_index=True)
+    band7 = models.BigIntegerField(null=True, db_index=True)
+
+    class Meta:
+        db_table = "search_entry"
+
+    def __str__(self) -> str:
+        return f"search entry of case {self.complaint_id}"
+
+
+class LinkKind(models.TextChoices):
+    DUPLICATE = "duplicate", _("Duplicate")
+    RELATED = "related", _("Related")
+    MERGED = "merged", _("Merged into")
+
+
+class CaseLink(models.Model):
+    """An officer's link from one case to another. A merge is a link of kind ``merged`` from the
+    duplicate to the case it was merged into (the duplicate is closed by the same call)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="links")
+    other = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="linked_from")
+    kind = models.CharField(_("kind"), max_length=16, choices=LinkKind.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "other"], name="case_link_once"),
+            models.CheckConstraint(
+                condition=~models.Q(complaint=models.F("other")), name="case_link_not_self"
+            ),
+        ]
+        verbose_name = _("case link")
+        verbose_name_plural = _("case links")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind} {self.other_id}"

@@ -1,0 +1,275 @@
+"""Searching cases: one query, parsed once (query.py), run inside the user's scope.
+
+The scope (insaf/complaints/selectors.py) and the filters are conditions of the same SQL query as
+the full-text match, so a case the user may not see is never read, counted or ranked. SQLite ranks
+by bm25 over the FTS5 table, PostgreSQL by ts_rank_cd over the tsvector; the body stream weighs
+more than the alternate one (Arabizi transliterations) on both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from insaf.complaints.models import Complaint
+from insaf.complaints.selectors import cases_for
+from insaf.search.indexing import facet_token
+from insaf.search.query import Item, Phrase, Query, Term, parse
+from insaf.search.snippets import snippet
+from insaf.triage.labels import VULNERABLE_BITS, Vulnerable
+
+MAX_LIMIT = 100
+# Relevance is ranked among at most this many matches, the newest (see ranked_ids).
+RANK_WINDOW = 500
+# bm25 column weights (body, alt) on SQLite; the 'A' and 'B' weights of ts_rank_cd on PostgreSQL.
+BODY_WEIGHT, ALT_WEIGHT = 1.0, 0.4
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    priority: tuple[str, ...] = ()
+    grave: bool | None = None
+    vulnerable: tuple[str, ...] = ()
+    country: str | None = None
+    unit: int | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+
+    def terms(self) -> list[Term]:
+        """The filters on labels as index terms (the facet tokens of search_entry), so the
+        full-text match itself is narrowed; ``apply`` states the same conditions in SQL."""
+        wanted = [
+            ("s", self.status),
+            ("k", self.kind),
+            ("c", self.category),
+            ("p", self.priority),
+            ("v", self.vulnerable),
+        ]
+        if self.grave is not None:
+            wanted.append(("g", (str(int(self.grave)),)))
+        return [
+            Term(tuple(facet_token(name, v) for v in values)) for name, values in wanted if values
+        ]
+
+    def days(self) -> int | None:
+        """The length of the received-date range in days (None when open at both ends)."""
+        if self.received_from is None and self.received_to is None:
+            return None
+        start = self.received_from or dt.date(2000, 1, 1)
+        end = self.received_to or timezone.localdate()
+        return max(1, (end - start).days + 1)
+
+    def apply(self, cases: QuerySet[Complaint]) -> QuerySet[Complaint]:
+        if self.status:
+            cases = cases.filter(status__in=self.status)
+        if self.kind:
+            cases = cases.filter(kind__in=self.kind)
+        if self.category:
+            cases = cases.filter(category__in=self.category)
+        if self.priority:
+            cases = cases.filter(priority__in=self.priority)
+        if self.grave is not None:
+            cases = cases.filter(grave=self.grave)
+        if self.vulnerable:
+            cases = cases.filter(vulnerable_mask__in=_masks_with(self.vulnerable))
+        if self.country:
+            cases = cases.filter(country_id=self.country)
+        if self.unit is not None:
+            cases = cases.filter(handling_unit_id=self.unit)
+        zone = timezone.get_current_timezone()
+        if self.received_from is not None:
+            start = dt.datetime.combine(self.received_from, dt.time.min, tzinfo=zone)
+            cases = cases.filter(received_at__gte=start)
+        if self.received_to is not None:
+            end = dt.datetime.combine(self.received_to + dt.timedelta(days=1), dt.time.min, zone)
+            cases = cases.filter(received_at__lt=end)
+        return cases
+
+
+def _masks_with(groups: tuple[str, ...]) -> list[int]:
+    """Every vulnerable-group mask that has at least one of ``groups``."""
+    wanted = 0
+    for group in groups:
+        wanted |= VULNERABLE_BITS[Vulnerable(group)]
+    return [mask for mask in range(1 << len(VULNERABLE_BITS)) if mask & wanted]
+
+
+@dataclass
+class Hit:
+    complaint: Complaint
+    score: float
+    snippet: str = ""
+
+
+@dataclass
+class Results:
+    query: Query
+    hits: list[Hit] = field(default_factory=list)
+
+
+def matching(
+    cases: QuerySet[Complaint],
+    query: Query,
+    *,
+    newest_first: bool = False,
+    window_days: int | None = None,
+) -> Any:
+    """``cases`` that match ``query``, each with a ``score`` (higher is better); best first, or
+    newest first (by id, the order cases were written) when ``newest_first``."""
+    if connection.vendor == "postgresql":
+        ts = query.tsquery()
+        # Newest first: a common query streams the entries down their primary key and stops at
+        # the window; a rarer one is answered from the GIN index and sorted ("+ 0" keeps
+        # PostgreSQL from walking the key, which it underprices for rare and AND-ed words).
+        newest = "-search_entry.complaint_id"
+        if newest_first and not _common_on_postgresql(query, window_days):
+            newest = "-search_entry_newest"
+        return cases.extra(  # fixed SQL; the query text is a bound parameter
+            tables=["search_entry"],
+            where=[
+                "search_entry.complaint_id = complaints_complaint.id",
+                "search_entry.document @@ to_tsquery('simple'::regconfig, %s)",
+            ],
+            params=[ts],
+            select={
+                "score": "ts_rank_cd(ARRAY[0, 0, %s, %s]::float4[], search_entry.document, "
+                "to_tsquery('simple'::regconfig, %s))",
+                "search_entry_newest": "search_entry.complaint_id + 0",
+            },
+            select_params=[ALT_WEIGHT, BODY_WEIGHT, ts],
+            order_by=[newest] if newest_first else ["-score", "-id"],
+        )
+    return cases.extra(  # fixed SQL; the query text is a bound parameter
+        tables=["search_fts"],
+        where=["search_fts.rowid = complaints_complaint.id", "search_fts MATCH %s"],
+        params=[query.fts5()],
+        # bm25 is lower for better matches: negated, so that higher is better on both backends.
+        select={"score": "-bm25(search_fts, %s, %s, 0)"},
+        select_params=[BODY_WEIGHT, ALT_WEIGHT],
+        # Ordering by the FTS table's rowid lets FTS5 stream its matches newest first.
+        order_by=["-search_fts.rowid"] if newest_first else ["-score", "-id"],
+    )
+
+
+# A query whose rarest required part is in at least this share of the entries is "common".
+COMMON_SHARE = 0.03
+DATE_SPAN_DAYS = 5 * 365
+STATISTICS_SECONDS = 300
+_statistics: tuple[float, dict[str, float], float] = (0.0, {}, 0.0)
+
+
+def _lexeme_shares() -> tuple[dict[str, float], float]:
+    """PostgreSQL's sample statistics of search_entry.document (refreshed by ANALYZE and
+    autovacuum): the share of entries holding each of its most common lexemes, and the share
+    below which a lexeme is not listed. Read at most every five minutes per process."""
+    global _statistics
+    read_at, shares, floor = _statistics
+    now = time.monotonic()
+    if now - read_at > STATISTICS_SECONDS or not read_at:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = 'search_entry' AND attname = 'document'"
+            )
+            row = cursor.fetchone()
+        shares, floor = {}, 0.0
+        if row and row[0]:
+            shares = dict(zip(row[0], (float(f) for f in row[1]), strict=False))
+            # After the frequencies: the minimum, the maximum, the share of null entries.
+            floor = float(row[1][-3]) if len(row[1]) >= 3 else 0.0
+        _statistics = (now, shares, floor)
+    return shares, floor
+
+
+def _share(item: Item, shares: dict[str, float], floor: float) -> float:
+    if isinstance(item, Term):
+        if item.prefix:
+            return 1.0  # unknown: treated as common
+        # Lexemes missing from the statistics are rarer than the rarest listed: they count as
+        # nothing beside a listed one, and as half the floor when none is listed.
+        known = [shares[t] for t in item.tokens if t in shares]
+        return min(1.0, sum(known)) if known else floor / 2
+    if isinstance(item, Phrase):
+        return min(_share(word, shares, floor) for word in item.words)
+    return min(1.0, sum(_share(inner, shares, floor) for inner in item.items))
+
+
+def _common_on_postgresql(query: Query, window_days: int | None) -> bool:
+    """Whether the matches are dense enough among the newest entries for streaming to reach
+    the window soon: the share of the rarest required part (a word or a label filter), times
+    the received-date range as a share of five years."""
+    shares, floor = _lexeme_shares()
+    if not shares:
+        return True  # no statistics yet (a new or small database): streaming is safe
+    # The rarest part bounds the density (words that occur together are not independent).
+    density = min(_share(item, shares, floor) for item in query.required)
+    if window_days is not None:
+        density *= min(1.0, window_days / DATE_SPAN_DAYS)
+    return density >= COMMON_SHARE
+
+
+def ranked_ids(
+    cases: QuerySet[Complaint],
+    query: Query,
+    *,
+    limit: int,
+    offset: int = 0,
+    window_days: int | None = None,
+) -> list[tuple[int, float]]:
+    """(id, score) of the best matches among the newest ``RANK_WINDOW`` matching ``cases``.
+
+    One SQL statement: the inner query streams the matches in the scope and filters newest first
+    and stops at the window; only those are scored and sorted. A query matching fewer cases than
+    the window (most do) is ranked over all its matches; a very common word (a third of a
+    million cases) costs the window, not the whole index."""
+    window = matching(cases, query, newest_first=True, window_days=window_days)
+    window = window.values("id", "score")[:RANK_WINDOW]
+    try:
+        inner, params = window.query.sql_with_params()
+    except EmptyResultSet:  # a scope that holds no case (the secretariat's)
+        return []
+    sql = (
+        f"SELECT id, score FROM ({inner}) AS window_matches "  # noqa: S608 - built by the ORM
+        "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        return [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+
+
+def search(
+    text: str,
+    *,
+    user: Any | None,
+    filters: Filters | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    snippets: bool = True,
+) -> Results:
+    """Cases matching ``text`` that ``user`` may see (every case when ``user`` is None: the
+    command line, run by whoever holds the database), best first. QueryError when the text has
+    nothing to look for."""
+    query = parse(text)
+    filters = filters or Filters()
+    query.required.extend(filters.terms())
+    cases = filters.apply(cases_for(user) if user is not None else Complaint.objects.all())
+    limit = max(1, min(limit, MAX_LIMIT))
+    found = ranked_ids(cases, query, limit=limit, offset=offset, window_days=filters.days())
+    by_id = Complaint.objects.select_related(
+        "country", "handling_unit", "handling_officer"
+    ).in_bulk([pk for pk, _ in found])
+    hits = [Hit(by_id[pk], score) for pk, score in found if pk in by_id]
+    if snippets:
+        for hit in hits:
+            hit.snippet = snippet(hit.complaint.text, query)
+    return Results(query, hits)

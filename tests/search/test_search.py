@@ -1,0 +1,233 @@
+"""Searching cases through the real index (FTS5 on SQLite, tsvector on PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from insaf.accounts.roles import Role
+from insaf.complaints.enums import Status
+from insaf.complaints.models import Complaint
+from insaf.complaints.services import LabelChanges, complaint_correct_labels, complaint_transition
+from insaf.search.models import SearchEntry
+from insaf.search.query import QueryError
+from insaf.search.services import Filters, search
+from tests.conftest import Org, make_staff
+from tests.search.conftest import FileCase
+
+pytestmark = pytest.mark.django_db
+
+TORTURE = "عذبوني في مركز الشرطة ثلاثة أيام وضربوني حتى فقدت الوعي"
+TORTURE_MSA = "تعرض ابني للتعذيب أثناء التحقيق معه في السجن المركزي"
+BRIBE = "طلب الموظف الرشوة مقابل إنهاء معاملة رخصة القيادة"
+PASSPORT = "انتظرت ثلاثة أشهر لتجديد جواز سفري ولم يرد أحد على الهاتف"
+NAME = "الضابط أحمد المصري صادر هاتفي دون أي محضر"
+ARABIZI = "el zabet 3azabni fel 2esm w 7abasni yomen"
+FRENCH = "Les agents ont refusé d'enregistrer ma plainte au commissariat de Zarqa"
+DIGITS = "حدث ذلك يوم ١٥ آذار عند الحاجز رقم ٤٧"
+
+
+def refs(text: str, **kwargs: object) -> set[str]:
+    return {hit.complaint.reference for hit in search(text, user=None, limit=100, **kwargs).hits}  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def cases(file_case: FileCase) -> dict[str, Complaint]:
+    texts = {
+        "torture": TORTURE,
+        "torture_msa": TORTURE_MSA,
+        "bribe": BRIBE,
+        "passport": PASSPORT,
+        "name": NAME,
+        "arabizi": ARABIZI,
+        "french": FRENCH,
+        "digits": DIGITS,
+    }
+    return {key: file_case(text) for key, text in texts.items()}
+
+
+def test_every_filed_case_is_indexed_in_its_transaction(cases: dict[str, Complaint]) -> None:
+    assert SearchEntry.objects.count() == Complaint.objects.count() == len(cases)
+
+
+def test_a_rolled_back_filing_leaves_no_entry(file_case: FileCase) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        file_case(BRIBE)
+        raise RuntimeError
+    assert not SearchEntry.objects.exists()
+    assert refs("رشوة") == set()
+
+
+@pytest.mark.parametrize(
+    "query,key",
+    [
+        ("التعذيب", "torture_msa"),
+        ("تعذيب", "torture_msa"),
+        ("رشوه", "bribe"),
+        ("الرشوة", "bribe"),
+        ("رشوة", "bribe"),
+        ("جواز", "passport"),
+        ("الجوازات", "passport"),
+        ("احمد", "name"),
+        ("أحمد", "name"),
+        ("3azabni", "arabizi"),
+        ("plainte", "french"),
+        ("PLAINTES", "french"),
+        ("commissariat", "french"),
+        ("١٥", "digits"),
+        ("15", "digits"),
+        ("47", "digits"),
+    ],
+)
+def test_issue_examples(cases: dict[str, Complaint], query: str, key: str) -> None:
+    assert cases[key].reference in refs(query)
+
+
+def test_arabizi_meets_arabic(cases: dict[str, Complaint]) -> None:
+    # The Arabizi text is found by the Arabic word, and the Arabic one by its Arabizi spelling.
+    assert cases["arabizi"].reference in refs("حبسني")
+    assert cases["torture"].reference in refs("3azabouni")
+
+
+def test_all_words_must_match(cases: dict[str, Complaint]) -> None:
+    assert refs("مركز الشرطة") == {cases["torture"].reference}
+    assert refs("رشوة جواز") == set()
+
+
+def test_phrase_exclusion_or_prefix(cases: dict[str, Complaint]) -> None:
+    assert refs('"مركز الشرطة"') == {cases["torture"].reference}
+    assert refs('"الشرطة مركز"') == set()
+    assert refs("ثلاثة") == {cases["torture"].reference, cases["passport"].reference}
+    assert refs("ثلاثة -جواز") == {cases["torture"].reference}
+    assert refs("رشوة OR جواز") == {cases["bribe"].reference, cases["passport"].reference}
+    assert cases["passport"].reference in refs("انتظر*")
+
+
+def test_results_have_a_score_and_a_highlighted_snippet(cases: dict[str, Complaint]) -> None:
+    (hit,) = search("الرشوه", user=None).hits
+    assert hit.score > 0
+    assert "<mark>الرشوة</mark>" in hit.snippet
+
+
+def test_snippet_escapes_html(file_case: FileCase) -> None:
+    file_case("<script>alert(1)</script> طلبوا رشوة مني")
+    (hit,) = search("رشوة", user=None).hits
+    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+
+
+def test_best_match_first(file_case: FileCase) -> None:
+    once = file_case("طلب الموظف مبلغا ثم غادر المكتب دون أن ينجز الطلب المقدم")
+    often = file_case("رشوة ثم رشوة ثم رشوة: الموظف لا يعمل إلا بالرشوة ويطلب الرشوة علنا")
+    some = file_case("تأخر الموظف في إنجاز المعاملة وطلب رشوة صغيرة")
+    hits = search("رشوة", user=None).hits
+    assert [h.complaint for h in hits] == [often, some]
+    assert once not in [h.complaint for h in hits]
+
+
+def test_filters(cases: dict[str, Complaint]) -> None:
+    bribe = cases["bribe"]
+    assert refs("رشوة", filters=Filters(status=(Status.REGISTERED,))) == {bribe.reference}
+    assert refs("رشوة", filters=Filters(status=(Status.CLOSED,))) == set()
+    assert refs("رشوة", filters=Filters(category=(bribe.category,))) == {bribe.reference}
+    assert refs("رشوة", filters=Filters(grave=not bribe.grave)) == set()
+    assert refs("رشوة", filters=Filters(country="EG")) == set()
+    day = bribe.received_at.date()
+    assert refs("رشوة", filters=Filters(received_from=day, received_to=day)) == {bribe.reference}
+    later = day.replace(year=day.year + 1)
+    assert refs("رشوة", filters=Filters(received_from=later)) == set()
+
+
+def test_vulnerable_filter(jordan: Org, file_case: FileCase) -> None:
+    child = file_case("ضرب الشرطي ابني في المدرسة وطلب رشوة")
+    other = file_case("طلب الموظف رشوة لتسريع المعاملة")
+    head = jordan.staff[Role.UNIT_HEAD]
+    for case, groups in ((child, ["child"]), (other, ["woman"])):
+        case.refresh_from_db()
+        complaint_correct_labels(
+            actor=head,
+            complaint_id=case.pk,
+            version=case.version,
+            changes=LabelChanges(vulnerable=groups),
+        )
+    assert refs("رشوة", filters=Filters(vulnerable=("child",))) == {child.reference}
+    assert refs("رشوة", filters=Filters(vulnerable=("child", "woman"))) == {
+        child.reference,
+        other.reference,
+    }
+    assert refs("رشوة", filters=Filters(vulnerable=("elderly",))) == set()
+
+
+def test_staff_scope_is_part_of_the_query(jordan: Org, file_case: FileCase) -> None:
+    mine = file_case(BRIBE)
+    about_them = file_case(
+        BRIBE + " في المركز الثاني", unit_complained_about_id=jordan.sibling_unit.pk
+    )
+    outsider = make_staff("outsider", Role.INVESTIGATOR, jordan, unit=jordan.other_unit)
+    admin = jordan.staff[Role.NATIONAL_ADMIN]
+    sibling = make_staff("sibling", Role.UNIT_HEAD, jordan, unit=jordan.sibling_unit)
+    assert {h.complaint for h in search("رشوة", user=admin).hits} == {mine, about_them}
+    assert search("رشوة", user=outsider).hits == []
+    # The unit complained about never finds the case about itself.
+    assert about_them not in {h.complaint for h in search("رشوة", user=sibling).hits}
+
+
+def test_secretariat_analyst_finds_nothing(analyst: object, cases: dict[str, Complaint]) -> None:
+    assert search("رشوة", user=analyst).hits == []
+
+
+def test_query_with_nothing_to_look_for() -> None:
+    with pytest.raises(QueryError):
+        search("في على", user=None)
+
+
+def test_command_json(cases: dict[str, Complaint]) -> None:
+    out = StringIO()
+    call_command("search", "رشوه", "--json", "--limit", "5", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert [r["reference"] for r in rows] == [cases["bribe"].reference]
+    assert set(rows[0]) == {"reference", "external_id", "score", "snippet"}
+    assert rows[0]["external_id"] is None
+
+
+def test_reindex_rebuilds_the_same_entries(cases: dict[str, Complaint]) -> None:
+    before = {e.pk: (e.body, e.alt, bytes(e.signature)) for e in SearchEntry.objects.all()}
+    SearchEntry.objects.filter(complaint=cases["bribe"]).delete()
+    SearchEntry.objects.filter(complaint=cases["name"]).update(body="", alt="")
+    assert refs("رشوة") == set()
+    out, err = StringIO(), StringIO()
+    call_command("search", "reindex", "--workers", "1", stdout=out, stderr=err)
+    assert f"Indexed {len(cases)} cases." in out.getvalue()
+    after = {e.pk: (e.body, e.alt, bytes(e.signature)) for e in SearchEntry.objects.all()}
+    assert after == before
+    assert refs("رشوة") == {cases["bribe"].reference}
+    assert refs("احمد") == {cases["name"].reference}
+
+
+def test_ranking_covers_the_newest_matches_of_the_window(
+    file_case: FileCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import insaf.search.services as services
+
+    oldest = file_case("رشوة رشوة رشوة رشوة: لا تنجز المعاملة إلا بالرشوة")
+    middle = file_case("طلب الموظف رشوة")
+    newest = file_case("طلبوا رشوة ورشوة أخرى عند الحاجز")
+    assert [h.complaint for h in search("رشوة", user=None).hits] == [oldest, newest, middle]
+    monkeypatch.setattr(services, "RANK_WINDOW", 2)
+    assert [h.complaint for h in search("رشوة", user=None).hits] == [newest, middle]
+
+
+def test_filters_follow_status_and_label_changes(jordan: Org, file_case: FileCase) -> None:
+    case = file_case(BRIBE)
+    head = jordan.staff[Role.UNIT_HEAD]
+    registered = Filters(status=(Status.REGISTERED,))
+    withdrawn = Filters(status=(Status.WITHDRAWN,))
+    assert refs("رشوة", filters=registered) == {case.reference}
+    complaint_transition(actor=head, complaint_id=case.pk, version=case.version, name="withdraw")
+    assert refs("رشوة", filters=registered) == set()
+    assert refs("رشوة", filters=withdrawn) == {case.reference}
+    entry = SearchEntry.objects.get(complaint=case)
+    assert "zqswithdrawn" in entry.facets.split() and "zqsregistered" not in entry.facets
