@@ -1,0 +1,160 @@
+"""Search quality on the development set: recall@10 and MRR of three ways to search.
+
+The development set (tests/search/devset/: a hand-written corpus and queries with the cases each
+should find) is imported into a fresh SQLite database, and every query is run:
+
+- ``analyser``: the real search (insaf/search) with the full analyser (normalisation, stop words,
+  light stemming, Arabizi forms);
+- ``normalise only``: the same search engine and query language, with documents and queries only
+  normalised (hamza, ة/ه, ى/ي, diacritics, tatweel, digits, case and accents), not stemmed, no
+  stop words and no Arabizi forms, after a reindex;
+- ``naive``: ``icontains`` on the text for every word of the query, newest first (a search box
+  without an index).
+
+recall@10: the share of a query's relevant cases among its first ten results, averaged over the
+queries (a query with 24 relevant cases scores at most 10/24); also printed with at most ten
+relevant cases counted per query ("of at most 10"). MRR: the mean of 1/rank of the first relevant
+result (0 when none is in the first ten).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import ROOT, fresh_database, run_child, write_results
+
+DEVSET = ROOT / "tests" / "search" / "devset"
+K = 10
+
+
+def _metrics(results: dict[str, list[str]], relevant: dict[str, set[str]]) -> dict[str, float]:
+    recall = capped = mrr = 0.0
+    for qid, wanted in relevant.items():
+        found = results.get(qid, [])[:K]
+        recall += len(wanted & set(found)) / len(wanted)
+        capped += len(wanted & set(found)) / min(len(wanted), K)
+        for rank, external_id in enumerate(found, start=1):
+            if external_id in wanted:
+                mrr += 1 / rank
+                break
+    n = len(relevant)
+    return {
+        "recall_at_10": round(recall / n, 3),
+        "recall_at_10_capped": round(capped / n, 3),
+        "mrr": round(mrr / n, 3),
+    }
+
+
+def _run_engine(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    from insaf.search.query import QueryError
+    from insaf.search.services import search
+
+    results: dict[str, list[str]] = {}
+    for row in rows:
+        try:
+            hits = search(row["query"], user=None, limit=K, snippets=False).hits
+        except QueryError:
+            hits = []
+        results[row["id"]] = [h.complaint.external_id or "" for h in hits]
+    return results
+
+
+def _run_naive(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    from insaf.complaints.models import Complaint
+
+    results: dict[str, list[str]] = {}
+    for row in rows:
+        words = [
+            w.strip('"*') for w in row["query"].split() if w not in ("OR", "|") and w[:1] != "-"
+        ]
+        cases = Complaint.objects.all()
+        for word in words:
+            if word:
+                cases = cases.filter(text__icontains=word)
+        found = cases.order_by("-received_at").values_list("external_id", flat=True)[:K]
+        results[row["id"]] = [x or "" for x in found]
+    return results
+
+
+def _normalise_only() -> None:
+    """Swap the analyser of the index and of the query parser for plain normalisation."""
+    import insaf.search.indexing as indexing
+    import insaf.search.query as query_module
+    from insaf.text import Analysis, normalize, word_spans
+
+    def words(text: str) -> list[str]:
+        folded = normalize(text)
+        return [folded[a:b].lower() for a, b in word_spans(folded)]
+
+    def analyse(text: str, language: str | None = None) -> Analysis:
+        return Analysis(main=words(text), alternate=[])
+
+    indexing.analyze_document = analyse  # type: ignore[assignment]
+    query_module.query_alternatives = words  # type: ignore[assignment]
+    query_module.prefix_form = lambda word: "".join(words(word))  # type: ignore[assignment]
+
+
+def child() -> None:
+    import django
+
+    django.setup()
+    with tempfile.TemporaryDirectory() as tmp:
+        from bench.intake import _prepare_database
+
+        _prepare_database(Path(tmp))
+        from insaf.complaints.bulk import import_file
+
+        report = import_file(DEVSET / "corpus.jsonl", country="JO")
+        if not report.ok:
+            raise SystemExit(f"the development corpus does not import: {report.errors[:3]}")
+        rows = [
+            json.loads(line)
+            for line in (DEVSET / "queries.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+        relevant = {row["id"]: set(row["relevant"]) for row in rows}
+        figures = {
+            "queries": len(rows),
+            "cases": report.imported,
+            "analyser": _metrics(_run_engine(rows), relevant),
+            "naive": _metrics(_run_naive(rows), relevant),
+        }
+        _normalise_only()
+        from insaf.search.indexing import reindex
+
+        reindex(workers=1)
+        figures["normalise_only"] = _metrics(_run_engine(rows), relevant)
+        print(json.dumps(figures))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--child", action="store_true")
+    options = parser.parse_args()
+    if options.child:
+        child()
+        return
+    with fresh_database("sqlite", "insaf_bench_quality") as url:
+        figures = run_child(Path(__file__), url)
+    lines = []
+    for name in ("analyser", "normalise_only", "naive"):
+        f = figures[name]
+        lines.append(
+            f"quality {name}: recall@10 {f['recall_at_10']:.3f} (of at most 10: "
+            f"{f['recall_at_10_capped']:.3f}), MRR {f['mrr']:.3f} "
+            f"({figures['queries']} queries, {figures['cases']} cases)"
+        )
+    for line in lines:
+        print(line)
+    write_results("search_quality", lines, figures)
+
+
+if __name__ == "__main__":
+    main()
