@@ -162,7 +162,7 @@ def matching(
 
 
 # A query whose rarest required part is in at least this share of the entries is "common".
-COMMON_SHARE = 0.03
+COMMON_SHARE = 0.01
 DATE_SPAN_DAYS = 5 * 365
 STATISTICS_SECONDS = 300
 _statistics: tuple[float, dict[str, float], float] = (0.0, {}, 0.0)

@@ -231,3 +231,36 @@ def test_filters_follow_status_and_label_changes(jordan: Org, file_case: FileCas
     assert refs("رشوة", filters=withdrawn) == {case.reference}
     entry = SearchEntry.objects.get(complaint=case)
     assert "zqswithdrawn" in entry.facets.split() and "zqsregistered" not in entry.facets
+
+
+def test_both_postgresql_plans_give_the_same_answer(
+    cases: dict[str, Complaint], file_case: FileCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    import insaf.search.services as services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan choice exists on PostgreSQL only")
+    for text in ["ثلاثة", "مركز الشرطة", "رشوه OR جواز", "انتظر*"]:
+        answers = []
+        for common in (True, False):
+            monkeypatch.setattr(services, "_common_on_postgresql", lambda *_a, c=common: c)
+            answers.append([(h.complaint, round(h.score, 6)) for h in search(text, user=None).hits])
+        assert answers[0] == answers[1] and answers[0], text
+
+
+def test_plan_choice_from_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
+    import insaf.search.services as services
+    from insaf.search.query import parse
+
+    shares = {"عمان": 0.3, "شرط": 0.5}
+    monkeypatch.setattr(services, "_lexeme_shares", lambda: (shares, 0.004))
+    assert services._common_on_postgresql(parse("عمان"), None)
+    assert services._common_on_postgresql(parse("عمان شرطة"), None)
+    # A word missing from the statistics is rarer than the rarest listed one.
+    assert not services._common_on_postgresql(parse("عمان زنزانة"), None)
+    # A week out of five years makes even a common word rare.
+    assert not services._common_on_postgresql(parse("عمان"), 7)
+    monkeypatch.setattr(services, "_lexeme_shares", lambda: ({}, 0.0))
+    assert services._common_on_postgresql(parse("زنزانة"), None)  # no statistics: stream
