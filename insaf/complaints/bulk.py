@@ -746,6 +746,21 @@ class _Sink:
 
 
 # --- The whole import ----------------------------------------------------------------------------
+# SQLite, several workers: every this many batches, the importing process checkpoints the WAL.
+CHECKPOINT_EVERY = 20
+
+
+def _checkpoint() -> None:
+    """Copy SQLite's write-ahead log into the database and empty it. With workers writing in
+    turn there is always a transaction open somewhere, so the automatic checkpoints never get to
+    restart the log and it grows without end (tens of gigabytes for a million cases). This one
+    waits (busy timeout) for a moment between transactions; the workers wait for it in turn."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def _existing_ids(country: str, ids: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(ids), LOOKUP_CHUNK):
@@ -832,6 +847,8 @@ def import_file(
         count, first, last = result
         report.imported += count
         report.batches.append((first, last))
+        if workers > 1 and len(report.batches) % CHECKPOINT_EVERY == 0:
+            _checkpoint()
         if progress is not None:
             progress("importing", report.imported, total)
 
