@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -83,3 +85,25 @@ def write_results(name: str, lines: list[str], data: object) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def timed_import(source: Path, var: Path) -> tuple[str, float | None, float]:
+    """Run ``insaf import SOURCE`` in a process of its own: (its summary line, the cases per
+    second it reports, the wall time with start-up)."""
+    env = dict(os.environ, INSAF_VAR_DIR=str(var))
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "insaf.cli", "import", str(source), "--no-progress"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - began
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-3000:])
+        raise SystemExit(f"insaf import failed ({done.returncode})")
+    summary = done.stdout.strip().splitlines()[-1]
+    match = re.search(r"([\d.]+) cases/s", summary)
+    return summary, float(match.group(1)) if match else None, wall

@@ -22,7 +22,6 @@ import http.client
 import json
 import os
 import random
-import re
 import signal
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import ROOT, backends, fresh_database, run_child, write_results
+from bench._common import ROOT, backends, fresh_database, run_child, timed_import, write_results
 
 SECONDS = 20
 CLIENTS = 4  # client processes (two per worker); they share the cores with the server
@@ -403,26 +402,11 @@ def child_import(records: int) -> None:
                 record = import_record(rng, number, units)
                 characters += len(record["text"])
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        env = dict(os.environ, INSAF_VAR_DIR=str(var))
         load_before = round(os.getloadavg()[0], 2)
-        began = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "insaf.cli", "import", str(source), "--no-progress"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        wall = time.perf_counter() - began
-        if done.returncode != 0:
-            sys.stderr.write(done.stderr[-3000:])
-            raise SystemExit(f"insaf import failed ({done.returncode})")
+        summary, rate, wall = timed_import(source, var)
         from insaf.audit.services import audit_verify
         from insaf.complaints.models import Complaint
 
-        summary = done.stdout.strip().splitlines()[-1]
-        match = re.search(r"([\d.]+) cases/s", summary)
         print(
             json.dumps(
                 {
@@ -430,7 +414,7 @@ def child_import(records: int) -> None:
                     "load_average_after": round(os.getloadavg()[0], 2),
                     "records": records,
                     "mean_text_chars": round(characters / records),
-                    "imported_per_s": float(match.group(1)) if match else None,
+                    "imported_per_s": rate,
                     "wall_s_with_start_up": round(wall, 1),
                     "cases_in_database": Complaint.objects.count(),
                     "audit_ok": audit_verify().ok,

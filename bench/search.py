@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import ROOT, backends, fresh_database, run_child, write_results
+from bench._common import backends, fresh_database, run_child, timed_import, write_results
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SEARCH_SIZES", "100000,1000000").split(",")]
 QUERIES = 1000
@@ -118,22 +116,7 @@ def child(size: int, corpus: Path, queries: Path) -> None:
         from bench.intake import _prepare_database
 
         _prepare_database(var)
-        env = dict(os.environ, INSAF_VAR_DIR=str(var))
-        began = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "insaf.cli", "import", str(corpus), "--no-progress"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        wall = time.perf_counter() - began
-        if done.returncode != 0:
-            sys.stderr.write(done.stderr[-3000:])
-            raise SystemExit(f"insaf import failed ({done.returncode})")
-        summary = done.stdout.strip().splitlines()[-1]
-        match = re.search(r"([\d.]+) cases/s", summary)
+        _summary, rate, wall = timed_import(corpus, var)
 
         from django.db import connection
 
@@ -182,7 +165,7 @@ def child(size: int, corpus: Path, queries: Path) -> None:
             json.dumps(
                 {
                     "cases": cases,
-                    "imported_per_s": float(match.group(1)) if match else None,
+                    "imported_per_s": rate,
                     "import_wall_s": round(wall, 1),
                     "index_mb": round(index_bytes / 1e6, 1),
                     "queries": len(latencies),
