@@ -150,32 +150,31 @@ def reindex(
     done = 0
     if progress:
         progress(0, total)
+
+    def write(sources: list[Source], rows: list[Row]) -> None:
+        nonlocal done
+        _write(sources, rows)
+        done += len(sources)
+        if progress:
+            progress(done, total)
+
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     if workers <= 1 or total < REINDEX_BATCH:
         for sources in _batches(REINDEX_BATCH):
-            _write(sources, _build_many(sources))
-            done += len(sources)
-            if progress:
-                progress(done, total)
-    else:
-        connection.close()  # never share a connection with forked workers
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            # With fork, the first submit starts every worker: do it while no connection is open.
-            pool.submit(int).result()
-            pending: list[tuple[list[Source], Any]] = []
-            for sources in _batches(REINDEX_BATCH):
-                pending.append((sources, pool.submit(_build_many, sources)))
-                if len(pending) > workers * 2:
-                    first, future = pending.pop(0)
-                    _write(first, future.result())
-                    done += len(first)
-                    if progress:
-                        progress(done, total)
-            for first, future in pending:
-                _write(first, future.result())
-                done += len(first)
-                if progress:
-                    progress(done, total)
+            write(sources, _build_many(sources))
+        return done
+    connection.close()  # never share a connection with forked workers
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # With fork, the first submit starts every worker: do it while no connection is open.
+        pool.submit(int).result()
+        pending: list[tuple[list[Source], Any]] = []
+        for sources in _batches(REINDEX_BATCH):
+            pending.append((sources, pool.submit(_build_many, sources)))
+            if len(pending) > workers * 2:
+                first, future = pending.pop(0)
+                write(first, future.result())
+        for first, future in pending:
+            write(first, future.result())
     # Cases deleted meanwhile (never in normal operation) leave no entry behind: CASCADE.
     return done

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,9 +76,10 @@ def _signature(case_id: int) -> tuple[bytes, list[int | None]]:
     return bytes(entry.signature), keys
 
 
-def _signatures(ids: list[int]) -> dict[int, bytes]:
-    rows = SearchEntry.objects.filter(complaint_id__in=ids).values_list("complaint_id", "signature")
-    return {pk: bytes(sig) for pk, sig in rows}
+def _with_signatures(cases: QuerySet[Complaint]) -> list[tuple[Complaint, bytes]]:
+    """The cases (newest first, at most CANDIDATES) with their signatures, in one query."""
+    rows = cases.annotate(signature=F("search_entry__signature")).order_by("-received_at")
+    return [(case, bytes(case.signature or b"")) for case in rows[:CANDIDATES]]
 
 
 def similar_cases(user: Any, case: Complaint, *, limit: int = 5) -> Similar:
@@ -106,13 +107,11 @@ def similar_cases(user: Any, case: Complaint, *, limit: int = 5) -> Similar:
     for number, key in enumerate(keys):
         if key is not None:
             band_match |= Q(**{f"search_entry__band{number}": key})
-    candidates = list(scope.filter(band_match).order_by("-received_at")[:CANDIDATES])
-    sigs = _signatures([c.pk for c in candidates])
-    for other in candidates:
-        score = minhash.similarity(signature, sigs.get(other.pk, b""))
+    for other, other_signature in _with_signatures(scope.filter(band_match)):
+        score = minhash.similarity(signature, other_signature)
         if score >= RELATED_SIMILARITY:
             textual.append(Suggestion(other, Reason.SIMILAR_TEXT, score))
-    duplicates = [s for s in textual if s.score >= DUPLICATE_SIMILARITY and s.complaint.pk]
+    duplicates = [s for s in textual if s.score >= DUPLICATE_SIMILARITY]
     for suggestion in duplicates:
         found.setdefault(suggestion.complaint.pk, suggestion)
 
@@ -123,16 +122,14 @@ def similar_cases(user: Any, case: Complaint, *, limit: int = 5) -> Similar:
     if case.place.strip():
         context |= Q(place__iexact=case.place.strip())
     related: dict[int, Suggestion] = {}
-    nearby = list(scope.filter(context).order_by("-received_at")[:CANDIDATES])
-    sigs = _signatures([c.pk for c in nearby])
-    for other in nearby:
+    for other, other_signature in _with_signatures(scope.filter(context)):
         same_unit = (
             case.unit_complained_about_id is not None
             and other.unit_complained_about_id == case.unit_complained_about_id
         )
         reason = Reason.SAME_UNIT if same_unit else Reason.SAME_PLACE
         related[other.pk] = Suggestion(
-            other, reason, minhash.similarity(signature, sigs.get(other.pk, b""))
+            other, reason, minhash.similarity(signature, other_signature)
         )
     for suggestion in textual:
         related.setdefault(suggestion.complaint.pk, suggestion)
