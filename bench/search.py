@@ -62,12 +62,16 @@ def _index_size() -> int:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_total_relation_size('search_entry')")
+            cursor.execute(
+                "SELECT pg_total_relation_size('search_entry') "
+                "+ pg_total_relation_size('search_term')"
+            )
         else:
             cursor.execute(
                 "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat "
                 "WHERE name LIKE 'search_fts%' OR name = 'search_entry' "
-                "OR name LIKE 'search_entry_band%'"
+                "OR name LIKE 'search_entry_band%' OR name LIKE 'search_term%' "
+                "OR name LIKE '%search_trigram%'"
             )
         return int(cursor.fetchone()[0])
 
@@ -142,6 +146,7 @@ def child(size: int, corpus: Path, queries: Path) -> None:
                 pass
         latencies: list[float] = []
         hits: list[int] = []
+        similar = 0  # queries whose results include matches through similar spellings
         refused = 0
         for row in rows:
             filters = _filters(row.get("filters") or {})
@@ -153,6 +158,7 @@ def child(size: int, corpus: Path, queries: Path) -> None:
                 continue
             latencies.append(time.perf_counter() - start)
             hits.append(len(found.hits))
+            similar += any(not hit.exact for hit in found.hits)
         naive: list[float] = []
         for row in rows[:NAIVE_QUERIES]:
             filters = _filters(row.get("filters") or {})
@@ -171,6 +177,7 @@ def child(size: int, corpus: Path, queries: Path) -> None:
                     "queries": len(latencies),
                     "refused_queries": refused,
                     "queries_with_results": sum(1 for h in hits if h),
+                    "queries_with_similar_spellings": similar,
                     "index": index,
                     "naive_queries": len(naive),
                     "naive": baseline,
@@ -230,7 +237,9 @@ def main() -> None:
                     f"search {backend} {result['cases']:,} cases: import {result['imported_per_s']}"
                     f"/s, index {result['index_mb']} MB; {result['queries']} queries p50 "
                     f"{index['p50_ms']} ms, p95 {index['p95_ms']} ms, p99 {index['p99_ms']} ms "
-                    f"({result['queries_with_results']} with results); naive icontains "
+                    f"({result['queries_with_results']} with results, "
+                    f"{result['queries_with_similar_spellings']} with similar spellings); "
+                    "naive icontains "
                     f"({result['naive_queries']} queries) p50 {naive['p50_ms']} ms, p95 "
                     f"{naive['p95_ms']} ms, p99 {naive['p99_ms']} ms: index {result['ratio_p50']}x"
                     f" faster at p50, {result['ratio_p95']}x at p95{verdict}"

@@ -246,6 +246,8 @@ HUEY: dict[str, Any] = {
 if REDIS_URL:
     HUEY.update(huey_class="huey.RedisHuey", url=REDIS_URL)
 else:
+    # Huey opens its file when Django starts, so the folder must exist on a fresh checkout.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     HUEY.update(huey_class="huey.SqliteHuey", filename=str(VAR_DIR / "huey.sqlite3"))
 
 # --- API rate limits (insaf/api/ratelimit.py) ---------------------------------------------------

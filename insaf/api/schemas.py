@@ -307,6 +307,10 @@ class SearchHitOut(CaseSummaryOut):
     external_id: str | None = Field(description="The id given at import, or null.")
     score: float = Field(description="Relevance: higher is better (not comparable across queries).")
     snippet: str = Field(description="HTML: the text around the matches, matches in <mark>.")
+    exact: bool = Field(
+        description="False when the case matched only through a similar spelling of a query "
+        "word (a name or a misspelling); such cases come after every exact match."
+    )
 
 
 class SearchOut(Schema):

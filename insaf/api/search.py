@@ -60,6 +60,7 @@ def search_cases(request: HttpRequest, params: Query[SearchFilters]) -> dict[str
                 "external_id": case.external_id,
                 "score": hit.score,
                 "snippet": hit.snippet,
+                "exact": hit.exact,
             }
         )
     return {"items": items, "limit": params.limit, "offset": params.offset}

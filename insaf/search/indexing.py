@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from insaf.search import minhash
+from insaf.search import fuzzy, minhash
 from insaf.search.models import BANDS, SearchEntry
 from insaf.text import analyze_document
 from insaf.triage.labels import vulnerable_groups
@@ -75,11 +75,12 @@ def indexed_text(subject: str, place: str, text: str) -> str:
 # The columns of search_entry written by _insert, in the order build_entry gives them.
 COLUMNS: tuple[str, ...] = ("complaint_id", "body", "alt", "facets", "signature")
 COLUMNS += tuple(f"band{n}" for n in range(BANDS))
+# A row of COLUMNS, then the case's spellings for the fuzzy vocabulary (not a column).
 Row = tuple[Any, ...]
 
 
 def build_entry(source: Source) -> Row:
-    """The search_entry row of one case (pure computation, no database)."""
+    """The search_entry row of one case and its spellings (pure computation, no database)."""
     pk, subject, place, text, language, *facets = source
     analysis = analyze_document(indexed_text(subject, place, text), language or None)
     signature = minhash.signature(analysis.main)
@@ -90,19 +91,26 @@ def build_entry(source: Source) -> Row:
         " ".join(facet_tokens(*facets)),
         signature,
         *minhash.bands(signature),
+        analysis.spellings,
     )
 
 
 def _insert(rows: list[Row]) -> None:
     """INSERT the rows with one executemany (no model instances: the import writes hundreds of
-    thousands, and the values are already of the database's types)."""
+    thousands, and the values are already of the database's types), and add their spellings to
+    the fuzzy vocabulary."""
     if not rows:
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in COLUMNS)
     marks = ", ".join(["%s"] * len(COLUMNS))
+    width = len(COLUMNS)
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO search_entry ({columns}) VALUES ({marks})", rows)  # noqa: S608
+        cursor.executemany(
+            f"INSERT INTO search_entry ({columns}) VALUES ({marks})",  # noqa: S608
+            [row[:width] for row in rows],
+        )
+    fuzzy.add_terms(fuzzy.vocabulary_of(row[width] for row in rows))
 
 
 def source_of(complaint: Any) -> Source:
@@ -148,6 +156,7 @@ def reindex(
 
     total = Complaint.objects.count()
     done = 0
+    fuzzy.clear()  # refilled by the batches, without the words of texts since changed
     if progress:
         progress(0, total)
 

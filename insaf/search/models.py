@@ -56,6 +56,23 @@ class SearchEntry(models.Model):
         return f"search entry of case {self.complaint_id}"
 
 
+class SearchTerm(models.Model):
+    """A spelling found in the cases (a word folded, without an Arabic article) and the index
+    token it gave, for fuzzy matching (fuzzy.py). PostgreSQL indexes ``term`` with pg_trgm (GIN,
+    gin_trgm_ops); SQLite keeps its trigrams in ``search_trigram``. Both are created by the
+    migration, outside the model."""
+
+    term = models.CharField(max_length=32)
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "search_term"
+        constraints = [models.UniqueConstraint(fields=["term", "token"], name="search_term_once")]
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class LinkKind(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate")
     RELATED = "related", _("Related")

@@ -36,6 +36,8 @@ class Term:
 
     tokens: tuple[str, ...]
     prefix: bool = False
+    # The word as typed (fuzzy matching compares its spelling); not part of the term's meaning.
+    word: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def _term(word: str, *, prefix: bool) -> Term | None:
         stem = prefix_form(word)
         return Term((stem,), prefix=True) if len(stem) >= MIN_PREFIX else None
     tokens = tuple(dict.fromkeys(query_alternatives(word)))
-    return Term(tokens) if tokens else None
+    return Term(tokens, word=word) if tokens else None
 
 
 def _item(chunk: str) -> list[Term | Phrase]:

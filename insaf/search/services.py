@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from insaf.complaints.models import Complaint
 from insaf.complaints.selectors import cases_for
+from insaf.search import fuzzy
 from insaf.search.indexing import facet_token
 from insaf.search.query import Item, Phrase, Query, Term, parse
 from insaf.search.snippets import snippet
@@ -109,6 +110,8 @@ class Hit:
     complaint: Complaint
     score: float
     snippet: str = ""
+    # False when the case matched only through a similar spelling of a query word (fuzzy.py).
+    exact: bool = True
 
 
 @dataclass
@@ -123,9 +126,32 @@ def matching(
     *,
     newest_first: bool = False,
     window_days: int | None = None,
+    exact: Query | None = None,
 ) -> Any:
     """``cases`` that match ``query``, each with a ``score`` (higher is better); best first, or
-    newest first (by id, the order cases were written) when ``newest_first``."""
+    newest first (by id, the order cases were written) when ``newest_first``. With ``exact`` (the
+    query before fuzzy expansion), each also has ``exact``: 1 when it matches that, else 0."""
+    found = _matching(cases, query, newest_first=newest_first, window_days=window_days)
+    if exact is None:
+        return found
+    if connection.vendor == "postgresql":
+        flag = "(search_entry.document @@ to_tsquery('simple'::regconfig, %s))::int"
+        # fixed SQL; the query text is a bound parameter
+        return found.extra(select={"exact": flag}, select_params=[exact.tsquery()])  # noqa: S610
+    flag = (
+        "CASE WHEN search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
+        "THEN 1 ELSE 0 END"
+    )
+    return found.extra(select={"exact": flag}, select_params=[exact.fts5()])  # noqa: S610
+
+
+def _matching(
+    cases: QuerySet[Complaint],
+    query: Query,
+    *,
+    newest_first: bool,
+    window_days: int | None,
+) -> Any:
     if connection.vendor == "postgresql":
         ts = query.tsquery()
         # Newest first: a common query streams the entries down their primary key and stops at
@@ -225,26 +251,42 @@ def ranked_ids(
     limit: int,
     offset: int = 0,
     window_days: int | None = None,
+    besides: Query | None = None,
 ) -> list[tuple[int, float]]:
-    """(id, score) of the best matches among the newest ``RANK_WINDOW`` matching ``cases``.
+    """(id, score) of the best matches among the newest ``RANK_WINDOW`` matching ``cases``;
+    with ``besides``, only the matches that do not match that query.
 
     One SQL statement: the inner query streams the matches in the scope and filters newest first
     and stops at the window; only those are scored and sorted. A query matching fewer cases than
     the window (most do) is ranked over all its matches; a very common word (a third of a
     million cases) costs the window, not the whole index."""
-    window = matching(cases, query, newest_first=True, window_days=window_days)
-    window = window.values("id", "score")[:RANK_WINDOW]
+    window = matching(cases, query, newest_first=True, window_days=window_days, exact=besides)
+    window = window.values("id", "score", *(["exact"] if besides is not None else []))
     try:
-        inner, params = window.query.sql_with_params()
+        inner, params = window[:RANK_WINDOW].query.sql_with_params()
     except EmptyResultSet:  # a scope that holds no case (the secretariat's)
         return []
+    where = "WHERE exact = 0 " if besides is not None else ""
     sql = (
-        f"SELECT id, score FROM ({inner}) AS window_matches "  # noqa: S608 - built by the ORM
+        f"SELECT id, score FROM ({inner}) AS window_matches {where}"  # noqa: S608 - fixed text
         "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
         return [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+
+
+# Fewer matches than this for the query as typed, and its words also match similar spellings.
+FUZZY_BELOW = 10
+
+
+def _exact_count(cases: QuerySet[Complaint], query: Query, window_days: int | None) -> int:
+    """How many cases match ``query``, counted up to FUZZY_BELOW."""
+    found = matching(cases, query, newest_first=True, window_days=window_days)
+    try:
+        return len(found.values_list("id", flat=True)[:FUZZY_BELOW])
+    except EmptyResultSet:
+        return 0
 
 
 def search(
@@ -259,17 +301,40 @@ def search(
     """Cases matching ``text`` that ``user`` may see (every case when ``user`` is None: the
     command line, run by whoever holds the database), best first. QueryError when the text has
     nothing to look for."""
-    query = parse(text)
+    typed = parse(text)
     filters = filters or Filters()
-    query.required.extend(filters.terms())
+    query = Query(required=[*typed.required, *filters.terms()], excluded=typed.excluded)
     cases = filters.apply(cases_for(user) if user is not None else Complaint.objects.all())
     limit = max(1, min(limit, MAX_LIMIT))
-    found = ranked_ids(cases, query, limit=limit, offset=offset, window_days=filters.days())
+    days = filters.days()
+    found = ranked_ids(cases, query, limit=limit, offset=offset, window_days=days)
+    # Few matches as typed (fewer than FUZZY_BELOW): after them come the cases that match only
+    # when the words also match their similar spellings in the index (names, misspellings).
+    if offset == 0 and len(found) < limit:
+        exact_total = len(found)
+    elif offset == 0 and limit >= FUZZY_BELOW:
+        exact_total = FUZZY_BELOW
+    else:
+        exact_total = _exact_count(cases, query, days)
+    expanded = fuzzy.expand(typed) if exact_total < FUZZY_BELOW else None
+    similar: dict[int, Query] = {}  # the cases found through similar spellings
+    if expanded is not None and len(found) < limit:
+        wider = Query(required=[*expanded.required, *filters.terms()], excluded=typed.excluded)
+        more = ranked_ids(
+            cases,
+            wider,
+            limit=limit - len(found),
+            offset=max(0, offset - exact_total),
+            window_days=days,
+            besides=query,
+        )
+        found += more
+        similar = {pk: wider for pk, _ in more}
     by_id = Complaint.objects.select_related(
         "country", "handling_unit", "handling_officer"
     ).in_bulk([pk for pk, _ in found])
-    hits = [Hit(by_id[pk], score) for pk, score in found if pk in by_id]
+    hits = [Hit(by_id[pk], score, exact=pk not in similar) for pk, score in found if pk in by_id]
     if snippets:
         for hit in hits:
-            hit.snippet = snippet(hit.complaint.text, query)
+            hit.snippet = snippet(hit.complaint.text, similar.get(hit.complaint.pk, query))
     return Results(query, hits)

@@ -23,7 +23,7 @@ look-up per word.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -79,6 +79,9 @@ class Analysis:
     alternate: list[str]
     """Further tokens: consonant skeletons of Arabic words; Arabic forms of arabizi words;
     English and French stems of Latin words in a text of undetermined language."""
+    spellings: list[tuple[str, str]] = field(default_factory=list)
+    """(word as written, folded; its first main token) for each word of letters that has
+    tokens: what fuzzy matching compares a query word with."""
 
 
 def _classify(run: str) -> _Part:
@@ -289,15 +292,19 @@ def analyze_document(text: str, language: str | None = None) -> Analysis:
                 break
     main: list[str] = []
     alternate: list[str] = []
+    spellings: list[tuple[str, str]] = []
     for part in parts:
         if part.kind == LATIN:
             tokens, more = _latin(part.form, mode)
             main += tokens
             alternate += more
+            if tokens:
+                spellings.append((part.form, tokens[0]))
         else:
             main += part.main
             alternate += part.alternate
-    return Analysis(main=main, alternate=alternate)
+    spellings += [(part.form, part.main[0]) for part in parts if part.kind == AR and part.main]
+    return Analysis(main=main, alternate=alternate, spellings=spellings)
 
 
 def analyze(text: str) -> list[str]:

@@ -16,8 +16,9 @@ import pytest
 from insaf.complaints.bulk import import_file
 from insaf.complaints.enums import Status
 from insaf.complaints.models import Complaint, CountryPolicy
-from insaf.search.models import SearchEntry
-from insaf.search.query import QueryError, parse
+from insaf.search import fuzzy
+from insaf.search.models import SearchEntry, SearchTerm
+from insaf.search.query import QueryError, Term, parse
 from insaf.search.services import Filters, matching
 from insaf.triage.labels import Category, Kind, Priority, Vulnerable
 from tests.search.reference import Document
@@ -89,3 +90,65 @@ def test_backends_agree_with_the_reference(policy: CountryPolicy) -> None:
                 matching(f.apply(Complaint.objects.all()), query).values_list("pk", flat=True)
             )
             assert found == expected == plain, (text, f)
+
+
+def _slips(word: str) -> list[str]:
+    """Misspellings of a word: each letter dropped, and each letter doubled."""
+    return [word[:i] + word[i + 1 :] for i in range(len(word))] + [
+        word[:i] + word[i] + word[i:] for i in range(len(word))
+    ]
+
+
+def test_fuzzy_expansion_agrees_with_the_reference(policy: CountryPolicy) -> None:
+    """Both databases find exactly the similar words that a brute-force comparison of the query
+    word with every word of every entry finds, and the expanded queries match the same cases."""
+    report = import_file(DEVSET / "corpus.jsonl", country="JO")
+    assert report.ok, report.errors[:3]
+    vocabulary = set(
+        fuzzy.vocabulary_of(
+            fuzzy.spellings_of(case.subject, case.place, case.text, case.language)
+            for case in Complaint.objects.all()
+        )
+    )
+    assert set(SearchTerm.objects.values_list("term", "token")) == vocabulary
+    keys = {key for key, _ in vocabulary}
+    words = sorted({t.word for text in queries() for t in _terms(text)})
+    expanded_any = 0
+    for word in [w for base in words for w in [base, *_slips(base)[:4]]]:
+        key = fuzzy.spelling_key(word)
+        best = sorted(
+            (k for k in keys if k != key and fuzzy.similarity(key, k) >= fuzzy.THRESHOLD),
+            key=lambda k: (-fuzzy.similarity(key, k), k),
+        )[: fuzzy.MAX_SIMILAR]
+        if not fuzzy.indexable(key):
+            best = []
+        expected = list(
+            dict.fromkeys(token for k in best for t, token in sorted(vocabulary) if t == k)
+        )
+        assert fuzzy.similar_tokens(word) == expected, word
+        expanded_any += bool(expected)
+    assert expanded_any >= len(words)  # not vacuous: most words and slips have neighbours
+    entries = {
+        entry.pk: Document(entry.body, entry.alt, entry.facets)
+        for entry in SearchEntry.objects.all()
+    }
+    for text in queries():
+        try:
+            query = fuzzy.expand(parse(text))
+        except QueryError:
+            continue
+        if query is None:
+            continue
+        expected_cases = {pk for pk, doc in entries.items() if doc.matches(query)}
+        found = set(matching(Complaint.objects.all(), query).values_list("pk", flat=True))
+        assert found == expected_cases, text
+    # A rebuild from the entries gives the vocabulary the indexing wrote.
+    assert fuzzy.rebuild() == len(vocabulary)
+    assert set(SearchTerm.objects.values_list("term", "token")) == vocabulary
+
+
+def _terms(text: str) -> list[Term]:
+    try:
+        return [t for t in parse(text).terms() if not t.prefix]
+    except QueryError:
+        return []

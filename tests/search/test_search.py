@@ -189,7 +189,7 @@ def test_command_json(cases: dict[str, Complaint]) -> None:
     call_command("search", "رشوه", "--json", "--limit", "5", stdout=out)
     rows = json.loads(out.getvalue())
     assert [r["reference"] for r in rows] == [cases["bribe"].reference]
-    assert set(rows[0]) == {"reference", "external_id", "score", "snippet"}
+    assert set(rows[0]) == {"reference", "external_id", "score", "snippet", "exact"}
     assert rows[0]["external_id"] is None
 
 

@@ -118,6 +118,7 @@ class Command(BaseCommand):
                 "external_id": hit.complaint.external_id,
                 "score": round(hit.score, 6),
                 "snippet": hit.snippet,
+                "exact": hit.exact,
             }
             for hit in results.hits
         ]
@@ -128,7 +129,8 @@ class Command(BaseCommand):
             self.stdout.write("No case matches.")
         for row in rows:
             plain = html.unescape(_TAGS.sub("", row["snippet"]))
-            self.stdout.write(f"{row['reference']}  {row['score']:.3f}  {plain}")
+            similar = "" if row["exact"] else "  (similar spelling)"
+            self.stdout.write(f"{row['reference']}  {row['score']:.3f}{similar}  {plain}")
 
     def _reindex(self, options: dict[str, Any]) -> None:
         bar = None
