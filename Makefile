@@ -28,6 +28,7 @@ install: $(STAMP)
 
 demo: install
 	$(DEMO_ENV) $(BIN)/insaf migrate --no-input -v 0
+	$(DEMO_ENV) $(BIN)/insaf triage train
 	$(DEMO_ENV) $(BIN)/insaf collectstatic --no-input -v 0
 	$(DEMO_ENV) $(BIN)/insaf demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # In this order; the other scripts here are their helpers (search_corpus.py generates data).
-BENCHMARKS = ["audit", "intake", "search", "search_quality", "stemmers"]
+BENCHMARKS = ["audit", "intake", "search", "search_quality", "stemmers", "triage"]
 
 
 def main() -> int:

@@ -250,6 +250,18 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     HUEY.update(huey_class="huey.SqliteHuey", filename=str(VAR_DIR / "huey.sqlite3"))
 
+# --- Triage (insaf/triage/) -----------------------------------------------------------------------
+# "model": the trained classifier of INSAF_TRIAGE_DIR (built by `insaf triage train`; the keyword
+# rule while none is built); "keywords": always the keyword rule.
+INSAF_TRIAGE_CLASSIFIER = env_str("INSAF_TRIAGE_CLASSIFIER", "model").lower()
+if INSAF_TRIAGE_CLASSIFIER not in {"model", "keywords"}:
+    raise ConfigurationError(
+        f"INSAF_TRIAGE_CLASSIFIER must be 'model' or 'keywords'; got {INSAF_TRIAGE_CLASSIFIER!r}."
+    )
+INSAF_TRIAGE_DIR = Path(env_str("INSAF_TRIAGE_DIR") or VAR_DIR / "triage").resolve()
+# The repository's data: the labelled development set and the concept lexicon.
+INSAF_DATA_DIR = BASE_DIR / "data"
+
 # --- API rate limits (insaf/api/ratelimit.py) ---------------------------------------------------
 # Per client address, in fixed windows: "N/second", "N/minute", "N/hour", "N/day", or "off".
 INSAF_RATE_FILE = env_str("INSAF_RATE_FILE", "30/hour").lower()

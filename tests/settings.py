@@ -8,6 +8,9 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("INSAF_COUNTRY", "JO")
 os.environ.setdefault("INSAF_SSL_REDIRECT", "0")
 os.environ.setdefault("INSAF_HUEY_IMMEDIATE", "1")
+# The keyword rule unless a test installs a model (tests/triage): results must not depend on a
+# model a developer happens to have trained in var/.
+os.environ.setdefault("INSAF_TRIAGE_CLASSIFIER", "keywords")
 
 from insaf.settings import *  # noqa: F403
 

@@ -1,0 +1,179 @@
+"""``insaf triage``: label texts, train the classifier, evaluate it.
+
+insaf triage < in.jsonl > out.jsonl     one JSON line in, one out, in order; no database
+insaf triage train [--no-corrections]  rebuild the model from data/triage/train.jsonl and the
+                                       officers' corrections, and make it the one in use
+insaf triage evaluate FILE.jsonl       precision, recall and F1 per label, the category
+                                       confusion matrix
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
+
+from insaf.triage.engine import TriageResult
+from insaf.triage.labels import derive_priority
+
+BATCH = 256
+
+
+class Command(BaseCommand):
+    help = (
+        "Triage. Without an action: read JSON lines {id, text} on stdin and write one line of "
+        "labels per input, in order (needs no database). 'train' rebuilds the model; 'evaluate "
+        "FILE.jsonl' measures it on labelled texts."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action")
+        train = sub.add_parser("train", help="Rebuild the model and make it the one in use.")
+        train.add_argument(
+            "--no-corrections",
+            action="store_true",
+            help="Train on the repository's development set only.",
+        )
+        evaluate = sub.add_parser("evaluate", help="Measure the model on labelled JSON lines.")
+        evaluate.add_argument("file", type=Path)
+        evaluate.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options.get("action")
+        if action == "train":
+            self._train(options)
+        elif action == "evaluate":
+            self._evaluate(options)
+        else:
+            label_stream(sys.stdin, self.stdout)
+
+    def _train(self, options: dict[str, Any]) -> None:
+        from insaf.triage.model import evaluate, read_jsonl
+        from insaf.triage.store import train_and_install, training_file, training_items
+
+        with_corrections = not options["no_corrections"]
+        try:
+            items, corrected = training_items(with_corrections=with_corrections)
+        except DatabaseError as error:
+            raise CommandError(
+                f"The corrections could not be read ({error}); use --no-corrections to train "
+                "on the development set alone."
+            ) from None
+        model, path = train_and_install(items)
+        self.stdout.write(
+            f"Trained {model.version} on {len(items)} texts ({corrected} officers' corrections); "
+            f"written to {path} and in use."
+        )
+        test = training_file().with_name("test.jsonl")
+        if test.exists():
+            truth = read_jsonl(test)
+            result = evaluate(truth, model.predict([t.text for t in truth]))
+            self.stdout.write(f"On the held-out test split ({test.name}):")
+            for line in result.lines()[:5]:
+                self.stdout.write("  " + line)
+
+    def _evaluate(self, options: dict[str, Any]) -> None:
+        from insaf.triage.model import evaluate, read_jsonl
+        from insaf.triage.store import current_model
+
+        path: Path = options["file"]
+        model = current_model()
+        if model is None:
+            raise CommandError("No triage model is installed: run `insaf triage train` first.")
+        try:
+            truth = read_jsonl(path)
+        except (OSError, ValueError, KeyError) as error:
+            raise CommandError(f"{path}: not labelled JSON lines ({error}).") from None
+        result = evaluate(truth, model.predict([t.text for t in truth]))
+        if options["json"]:
+            self.stdout.write(json.dumps(result.__dict__, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"model {model.version}")
+        for line in result.lines():
+            self.stdout.write(line)
+
+
+def _inputs(stream: TextIO) -> Iterator[tuple[Any, str | None, str | None]]:
+    """(id, text, error) per input line."""
+    for line in stream:
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError:
+            yield None, None, "not valid JSON"
+            continue
+        if not isinstance(row, dict):
+            yield None, None, "not a JSON object"
+            continue
+        text = row.get("text")
+        if not isinstance(text, str) or not text.strip():
+            yield row.get("id"), None, "no text"
+            continue
+        yield row.get("id"), text, None
+
+
+def _output(identifier: Any, result: TriageResult) -> dict[str, Any]:
+    return {
+        "id": identifier,
+        "language": result.language,
+        "kind": str(result.kind),
+        "category": str(result.category),
+        "grave": result.grave,
+        "vulnerable": list(result.vulnerable),
+        "priority": str(result.priority),
+        "confidence": result.confidence,
+        "evidence": result.evidence,
+    }
+
+
+def label_stream(source: TextIO, out: Any) -> None:
+    """Label every line of ``source``, in batches (the model labels a batch at once)."""
+    from insaf.triage.engine import ModelClassifier, _classifier
+
+    classifier = _classifier()
+    pending: list[tuple[Any, str | None, str | None]] = []
+
+    def flush() -> None:
+        texts = [text for _, text, error in pending if error is None and text is not None]
+        results: list[TriageResult] = []
+        if isinstance(classifier, ModelClassifier):
+            for found in classifier.model.predict(texts):
+                results.append(
+                    TriageResult(
+                        language=found.language,
+                        kind=found.kind,  # type: ignore[arg-type]
+                        category=found.category,  # type: ignore[arg-type]
+                        grave=found.grave,
+                        vulnerable=found.vulnerable,
+                        priority=derive_priority(
+                            kind=found.kind,
+                            category=found.category,
+                            grave=found.grave,
+                            vulnerable=found.vulnerable,
+                        ),
+                        version=classifier.version,
+                        confidence=found.confidence,
+                        evidence=found.evidence,
+                    )
+                )
+        else:
+            results = [classifier.classify(text) for text in texts]
+        labelled = iter(results)
+        for identifier, _text, error in pending:
+            row = (
+                {"id": identifier, "error": error} if error else _output(identifier, next(labelled))
+            )
+            out.write(json.dumps(row, ensure_ascii=False))
+        pending.clear()
+
+    for item in _inputs(source):
+        pending.append(item)
+        if len(pending) >= BATCH:
+            flush()
+    flush()

@@ -1,0 +1,91 @@
+"""Where trained triage models live, which one is in use, and what they are trained on.
+
+``INSAF_TRIAGE_DIR`` holds ``triage-<version>.npz`` files and ``current``, the name of the one in
+use (written last, atomically, so a process never reads half a model). Each process loads the
+current model once and again when ``current`` changes. Training data: the repository's
+development set (``data/triage/train.jsonl``; never ``test.jsonl``) and the officers' corrections
+(every case an officer corrected, with its labels as they stand).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from django.conf import settings
+
+from insaf.text.concepts import Term, read_terms
+from insaf.triage.model import Labelled, TriageModel, read_jsonl, train
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_loaded: tuple[str, TriageModel] | None = None
+
+
+def model_dir() -> Path:
+    return Path(settings.INSAF_TRIAGE_DIR)
+
+
+def training_file() -> Path:
+    return Path(settings.INSAF_DATA_DIR) / "triage" / "train.jsonl"
+
+
+def lexicon_terms() -> list[Term]:
+    return read_terms(Path(settings.INSAF_DATA_DIR) / "concepts")
+
+
+def current_model() -> TriageModel | None:
+    """The model in use, or None when none has been trained here."""
+    global _loaded
+    pointer = model_dir() / "current"
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    if _loaded is not None and _loaded[0] == name:
+        return _loaded[1]
+    with _lock:
+        if _loaded is None or _loaded[0] != name:
+            _loaded = (name, TriageModel.load(model_dir() / name))
+        return _loaded[1]
+
+
+def corrections() -> list[Labelled]:
+    """Every case an officer corrected, with its labels as they stand now."""
+    from insaf.complaints.models import Complaint
+    from insaf.triage.labels import vulnerable_groups
+
+    cases = Complaint.objects.filter(corrections__isnull=False).distinct().order_by("pk")
+    return [
+        Labelled(
+            text=case.text,
+            kind=case.kind,
+            category=case.category,
+            grave=case.grave,
+            vulnerable=tuple(vulnerable_groups(case.vulnerable_mask)),
+        )
+        for case in cases.only("text", "kind", "category", "grave", "vulnerable_mask")
+    ]
+
+
+def train_and_install(items: list[Labelled]) -> tuple[TriageModel, Path]:
+    """Train on ``items`` with the repository's lexicon, save the model and make it current."""
+    model = train(items, lexicon_terms())
+    folder = model_dir()
+    path = model.save(folder)
+    pointer = folder / "current"
+    temporary = pointer.with_suffix(".tmp")
+    temporary.write_text(path.name + "\n", encoding="utf-8")
+    temporary.replace(pointer)
+    return model, path
+
+
+def training_items(*, with_corrections: bool) -> tuple[list[Labelled], int]:
+    """The development set, plus the corrections when asked (and the database answers):
+    (items, how many of them are corrections)."""
+    items = read_jsonl(training_file())
+    added: list[Labelled] = []
+    if with_corrections:
+        added = corrections()
+    return items + added, len(added)

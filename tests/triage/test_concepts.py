@@ -1,0 +1,87 @@
+"""The concept lexicon: its files, and matching terms on analysed text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from insaf.text.concepts import Lexicon, LexiconError, Term, read_terms
+
+FOLDER = Path(settings.INSAF_DATA_DIR) / "concepts"
+
+
+def found(lexicon: Lexicon, text: str) -> list[tuple[str, str]]:
+    return [(m.concept, text[m.start : m.end]) for m in lexicon.find(text)]
+
+
+@pytest.fixture(scope="module")
+def small() -> Lexicon:
+    return Lexicon(
+        [
+            Term("beating", "ar", "ضربوني"),
+            Term("beating", "en", "beat"),
+            Term("bribery", "ar", "حق الشاي"),
+            Term("disappearance", "ar", "لا أحد يعترف"),
+            Term("torture", "fr", "torturé"),
+            Term("woman", "ar", "أنا موظفة"),
+            Term("woman", "ar", "زوجتي"),
+            Term("woman", "fr", "je suis allée"),
+        ]
+    )
+
+
+def test_clitics_suffixes_and_spelling_variants_match(small: Lexicon) -> None:
+    assert found(small, "وضربوه في القسم") == [("beating", "وضربوه")]
+    assert found(small, "طلب حق الشاى مني") == [("bribery", "حق الشاى")]
+    assert found(small, "they beated me") == [("beating", "beated")]
+    assert found(small, "il a été torturé") == [("torture", "torturé")]
+
+
+def test_arabizi_meets_arabic_through_the_skeleton(small: Lexicon) -> None:
+    assert found(small, "el zabet darbouni") == [("beating", "darbouni")]
+
+
+def test_phrases_need_their_words_in_order(small: Lexicon) -> None:
+    assert found(small, "لا احد يعترف بانه عندهم") == [("disappearance", "لا احد يعترف")]
+    assert found(small, "يعترف احد لا") == []
+    assert found(small, "حق") == []
+
+
+def test_feminine_endings_are_kept_for_the_woman_concept(small: Lexicon) -> None:
+    assert found(small, "وانا موظفه في الوزاره") == [("woman", "وانا موظفه")]
+    assert found(small, "انا موظف في الوزاره") == []
+    assert found(small, "زوجتي مريضة") == [("woman", "زوجتي")]
+    assert found(small, "زوجي مريض") == []
+    assert found(small, "je suis allée au commissariat") == [("woman", "je suis allée")]
+    assert found(small, "je suis allé au commissariat") == []
+
+
+def test_the_repository_lexicon_loads_and_covers_every_concept() -> None:
+    terms = read_terms(FOLDER)
+    assert len(terms) > 2000
+    listed = set(re.findall(r"^\| ([a-z_]+) \|", (FOLDER / "concepts.md").read_text(), re.M))
+    listed.discard("code")
+    assert {t.concept for t in terms} == listed
+    langs = {t.lang for t in terms}
+    assert {"ar", "ar-eg", "ar-iq", "ar-ma", "arabizi", "en", "fr"} <= langs
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("concept,lang,term\nbribery,ar,رشوة\n", "the header must be"),
+        ("concept,lang,term,note\nbribery,ar,رشوة\n", "line 2: 3 columns"),
+        ("concept,lang,term,note\nBribery!,ar,رشوة,\n", "line 2: bad concept"),
+        ("concept,lang,term,note\nbribery,xx,رشوة,\n", "line 2: unknown lang"),
+        ("concept,lang,term,note\nbribery,ar,...,\n", "line 2: the term has no word"),
+    ],
+)
+def test_bad_lexicon_files_are_refused_with_their_line(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    (tmp_path / "bad.csv").write_text(content, encoding="utf-8")
+    with pytest.raises(LexiconError, match=message):
+        read_terms(tmp_path)

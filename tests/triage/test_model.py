@@ -1,0 +1,214 @@
+"""The trained classifier: its file, its command line, its use at intake, its training data."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from insaf.accounts.roles import Role
+from insaf.complaints.enums import Channel
+from insaf.complaints.models import Complaint, CountryPolicy
+from insaf.complaints.services import LabelChanges, complaint_correct_labels, complaint_submit
+from insaf.triage.engine import triage
+from insaf.triage.labels import Category, Kind, Priority, Vulnerable
+from insaf.triage.model import Labelled, TriageModel, evaluate, read_jsonl
+from insaf.triage.store import training_items
+from tests.conftest import Org
+
+TORTURE = "عذبوني في السجن وضربوني بالعصي حتى فقدت الوعي"
+THANKS = "شكرا لضباط الجوازات على سرعة الخدمة واحترامهم للمراجعين"
+
+
+def test_saved_model_gives_the_same_answers(trained: tuple[TriageModel, Path]) -> None:
+    model, path = trained
+    again = TriageModel.load(path)
+    texts = [TORTURE, THANKS, "el police 7absouni 3 ayam bla sabab", "Ils ont saisi mon téléphone"]
+    assert again.version == model.version
+    assert [p.__dict__ for p in again.predict(texts)] == [p.__dict__ for p in model.predict(texts)]
+
+
+def test_predictions_use_the_contracts_codes(trained: tuple[TriageModel, Path]) -> None:
+    model, _ = trained
+    for found in model.predict([TORTURE, THANKS, "I want to visit my son in the prison"]):
+        assert found.kind in Kind.values and found.category in Category.values
+        assert set(found.vulnerable) <= set(Vulnerable.values)
+        assert set(found.confidence) >= {"kind", "category", "grave"}
+        assert all(0.0 <= value <= 1.0 for value in found.confidence.values())
+
+
+def test_clear_cases(trained: tuple[TriageModel, Path]) -> None:
+    model, _ = trained
+    torture, thanks = model.predict([TORTURE, THANKS])
+    assert torture.grave and torture.kind == Kind.COMPLAINT
+    # The evidence is words of the text.
+    assert torture.evidence["grave"] and all(word in TORTURE for word in torture.evidence["grave"])
+    # Nobody is harmed or asking in thanks: no group, never grave.
+    assert thanks.kind == Kind.COMMENDATION
+    assert not thanks.grave and thanks.vulnerable == ()
+
+
+def test_evaluation_counts() -> None:
+    truth = [
+        Labelled("a", "complaint", "corruption", True, ("woman",)),
+        Labelled("b", "complaint", "misconduct", False, ()),
+        Labelled("c", "petition", "request", False, ("inmate",)),
+    ]
+    predicted = [
+        Labelled("a", "complaint", "corruption", True, ("woman", "child")),
+        Labelled("b", "complaint", "corruption", True, ()),
+        Labelled("c", "complaint", "request", False, ()),
+    ]
+    result = evaluate(truth, predicted)
+    assert result.kind_accuracy == pytest.approx(2 / 3)
+    assert result.category_accuracy == pytest.approx(2 / 3)
+    assert result.grave == {
+        "precision": 0.5,
+        "recall": 1.0,
+        "f1": pytest.approx(2 / 3),
+        "support": 1,
+    }
+    # Groups: one right (woman), one wrong (child), one missed (inmate).
+    assert result.vulnerable_micro_f1 == pytest.approx(0.5)
+    assert result.confusion["misconduct"] == {"corruption": 1}
+    assert any(line.startswith("category.corruption") for line in result.lines())
+
+
+def test_command_reads_json_lines_and_needs_no_database(
+    installed: TriageModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [
+        json.dumps({"id": "1", "text": TORTURE}, ensure_ascii=False),
+        "this is not json",
+        json.dumps({"id": 2}),
+        json.dumps({"id": "3", "text": THANKS, "other": "ignored"}, ensure_ascii=False),
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    out = io.StringIO()
+    call_command("triage", stdout=out)  # no django_db mark: touching the database would fail
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [row.get("id") for row in rows] == ["1", None, 2, "3"]
+    assert rows[1] == {"id": None, "error": "not valid JSON"}
+    assert rows[2] == {"id": 2, "error": "no text"}
+    first = rows[0]
+    assert set(first) == {
+        "id",
+        "language",
+        "kind",
+        "category",
+        "grave",
+        "vulnerable",
+        "priority",
+        "confidence",
+        "evidence",
+    }
+    assert first["grave"] is True and first["priority"] == Priority.CRITICAL
+    assert first["language"] == "ar"
+
+
+@pytest.mark.django_db
+def test_train_installs_a_model_and_evaluate_reports(
+    tmp_path: Path, trained: tuple[TriageModel, Path]
+) -> None:
+    sample = tmp_path / "few.jsonl"
+    rows = [
+        {
+            "id": "x",
+            "text": TORTURE,
+            "kind": "complaint",
+            "category": "torture_ill_treatment",
+            "grave": True,
+            "vulnerable": ["inmate"],
+        },
+    ]
+    sample.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+    with override_settings(INSAF_TRIAGE_DIR=tmp_path / "models"):
+        with pytest.raises(CommandError, match="No triage model"):
+            call_command("triage", "evaluate", str(sample), stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("triage", "train", stdout=out)
+        with pytest.raises(CommandError, match="not labelled JSON lines"):
+            call_command("triage", "evaluate", str(tmp_path / "none.jsonl"), stdout=io.StringIO())
+        assert "0 officers' corrections" in out.getvalue()
+        assert "held-out test split" in out.getvalue()
+        name = (tmp_path / "models" / "current").read_text().strip()
+        assert name == f"triage-{trained[0].version}.npz"  # the same data: the same model
+        out = io.StringIO()
+        call_command("triage", "evaluate", str(sample), stdout=out)
+        text = out.getvalue()
+        assert "items 1" in text and "category confusion" in text and "grave precision" in text
+
+
+@pytest.mark.django_db
+def test_intake_uses_the_installed_model(installed: TriageModel, policy: CountryPolicy) -> None:
+    case = complaint_submit(
+        country="JO", text=TORTURE, anonymous=True, channel=Channel.WEB
+    ).complaint
+    assert case.triage_version == installed.version
+    assert case.grave and case.oversight and case.priority == Priority.CRITICAL
+    assert triage(TORTURE).version == installed.version
+
+
+@pytest.mark.django_db
+def test_without_a_model_intake_keeps_the_keyword_rule(
+    tmp_path: Path, policy: CountryPolicy
+) -> None:
+    with override_settings(INSAF_TRIAGE_DIR=tmp_path, INSAF_TRIAGE_CLASSIFIER="model"):
+        case = complaint_submit(
+            country="JO", text=TORTURE, anonymous=True, channel=Channel.WEB
+        ).complaint
+    assert case.triage_version.startswith("keywords")
+
+
+@pytest.mark.django_db
+def test_officers_corrections_become_training_data(
+    installed: TriageModel, policy: CountryPolicy, jordan: Org
+) -> None:
+    case = complaint_submit(
+        country="JO", text=THANKS, anonymous=True, channel=Channel.WEB
+    ).complaint
+    items, added = training_items(with_corrections=True)
+    assert added == 0
+    complaint_correct_labels(
+        actor=jordan.staff[Role.UNIT_HEAD],
+        complaint_id=case.pk,
+        version=case.version,
+        changes=LabelChanges(kind="complaint", category="misconduct", vulnerable=["elderly"]),
+    )
+    items, added = training_items(with_corrections=True)
+    assert added == 1
+    assert items[-1] == Labelled(THANKS, "complaint", "misconduct", case.grave, ("elderly",))
+    assert len(items) == len(read_jsonl(Path(__file__).parents[2] / "data/triage/train.jsonl")) + 1
+    assert Complaint.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_labels_a_batch_with_the_installed_model(
+    installed: TriageModel, policy: CountryPolicy, tmp_path: Path
+) -> None:
+    from insaf.complaints.bulk import import_file
+
+    texts = [TORTURE, THANKS, "Ils ont saisi mon téléphone au barrage sans reçu"]
+    source = tmp_path / "old.jsonl"
+    source.write_text(
+        "".join(
+            json.dumps(
+                {"external_id": f"old-{n}", "country": "JO", "text": text, "anonymous": True},
+                ensure_ascii=False,
+            )
+            + "\n"
+            for n, text in enumerate(texts)
+        ),
+        encoding="utf-8",
+    )
+    report = import_file(source, country="JO")
+    assert report.ok, report.errors
+    for case in Complaint.objects.order_by("external_id"):
+        one = triage(case.text)
+        assert case.triage_version == installed.version
+        assert (case.kind, case.category, case.grave) == (one.kind, one.category, one.grave)
