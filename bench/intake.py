@@ -3,7 +3,8 @@
 Per backend (SQLite, and PostgreSQL when reachable), on fresh databases:
 
 1. API: migrate, load the demo organisation (``insaf demo``) plus a complaint policy and routing
-   rules, start gunicorn (one worker per core, rate limits off), and let concurrent client
+   rules, train the triage model (``insaf triage train``: intake labels with it, as in
+   production), start gunicorn (one worker per core, rate limits off), and let concurrent client
    processes (each with one persistent HTTP/1.1 connection) post realistic complaints to
    ``POST /api/v1/complaints`` for a fixed time. Prints complaints/s, p50/p95/p99 latency, the
    cases accepted, and checks that every reference the API returned is in the database afterwards.
@@ -205,6 +206,14 @@ def _prepare_database(var: Path) -> list[int]:
     insaf = [sys.executable, "-m", "insaf.cli"]
     subprocess.run([*insaf, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*insaf, "demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    # Triage as in production: the trained model, in this database's var/triage.
+    subprocess.run(
+        [*insaf, "triage", "train", "--no-corrections"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     _setup()
     from insaf.complaints.models import CountryPolicy, RoutingRule
     from insaf.core.models import Unit

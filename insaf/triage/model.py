@@ -57,7 +57,7 @@ KINDS = tuple(str(k) for k in Kind)
 CATEGORIES = tuple(str(c) for c in Category)
 FORMAT = 1
 # Changes to how features are made change the model's version with the data and the lexicon.
-FEATURES = "chars3-5,tokens,bigrams,concepts+contexts,ages,lang;2"
+FEATURES = "chars3-5,tokens,bigrams,concepts+contexts,ages,lang;2;grave-cues"
 
 # Ages stated in the text: "عمره ١٥ سنة", "(٢٦ عاماً)", "15 ans", "aged 70", "70 years old".
 _AGE = re.compile(
@@ -102,6 +102,33 @@ def ages(text: str) -> list[int]:
         if value and 0 < int(value) < 120:
             found.append(int(value))
     return found
+
+
+# Grave is recall first: besides the model, an allegation the labels name as grave, found by its
+# concept, makes a case grave unless the text frames it as a metaphor or as the act of someone
+# who is not personnel.
+GRAVE_CONCEPTS = frozenset(
+    {"torture", "sexual_violence", "disappearance", "child_with_adults", "medical_denial"}
+)
+GRAVE_WITH_PERSONNEL = frozenset({"death", "injury", "firearm", "death_threat"})
+DEFUSING = frozenset({"metaphor", "third_party"})
+
+
+def grave_cues(matches: Sequence[Match]) -> list[Match]:
+    """The matches that allege a grave harm by personnel, or [] when the text defuses them."""
+    concepts = {m.concept for m in matches}
+    if concepts & DEFUSING and not concepts & {"personnel", "custody"}:
+        return []
+    if "metaphor" in concepts:
+        return []
+    # Death, injury, shooting or a threat to life count when personnel or custody are named and
+    # nobody else is.
+    by_personnel = bool(concepts & {"personnel", "custody"}) and "third_party" not in concepts
+    return [
+        m
+        for m in matches
+        if m.concept in GRAVE_CONCEPTS or (by_personnel and m.concept in GRAVE_WITH_PERSONNEL)
+    ]
 
 
 @dataclass
@@ -196,7 +223,7 @@ class Featurizer:
             indptr.append(len(indices))
         matrix = sparse.csr_matrix(
             (
-                np.asarray(data, dtype=np.float64),
+                np.asarray(data, dtype=np.float32),
                 np.asarray(indices, dtype=np.int32),
                 np.asarray(indptr, dtype=np.int64),
             ),
@@ -236,6 +263,7 @@ class Head:
     intercept: np.ndarray
     threshold: float = 0.5
     _dense: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    _columns: np.ndarray | None = field(default=None, repr=False)
 
     def token_weights(self, row: int) -> np.ndarray:
         """One class's weights of the token block, dense (for evidence look-ups)."""
@@ -246,7 +274,16 @@ class Head:
         return found
 
     def scores(self, features: sparse.csr_matrix) -> np.ndarray:
-        raw: np.ndarray = np.asarray((features @ self.weights.T).todense()) + self.intercept
+        if self._columns is None:
+            # Dense and transposed, once: a sparse product per call costs more than labelling
+            # a text (a few megabytes per class).
+            self._columns = np.ascontiguousarray(self.weights.toarray().T, dtype=np.float32)
+        # Features and weights both in single precision: a mixed product would copy the weights.
+        product = features.astype(np.float32, copy=False) @ self._columns
+        return self.probabilities(np.asarray(product, dtype=np.float64))
+
+    def probabilities(self, raw: np.ndarray) -> np.ndarray:
+        raw = raw + self.intercept
         if len(self.classes) == 1:
             probability: np.ndarray = 1.0 / (1.0 + np.exp(-raw))  # (n, 1): the label's
             return probability
@@ -306,7 +343,8 @@ class TriageModel:
             category = CATEGORIES[category_i]
             quiet = kind in (Kind.SUGGESTION, Kind.COMMENDATION)  # nobody harmed or asking
             grave_score = float(grave_p[row])
-            grave = not quiet and grave_score >= self.heads["grave"].threshold
+            cues = grave_cues(one.matches)
+            grave = not quiet and (grave_score >= self.heads["grave"].threshold or bool(cues))
             groups = tuple(
                 g
                 for g in GROUPS
@@ -324,7 +362,9 @@ class TriageModel:
                 "category": self._evidence(one, "category", category_i),
             }
             if grave:
-                evidence["grave"] = self._evidence(one, "grave", 0)
+                found_words = [one.text[m.start : m.end] for m in cues]
+                more = [w for w in self._evidence(one, "grave", 0) if w not in found_words]
+                evidence["grave"] = (found_words + more)[:3]
             for g in groups:
                 evidence["vulnerable." + g] = self._evidence(one, "vulnerable." + g, 0)
             out.append(
@@ -469,13 +509,19 @@ def _out_of_fold(
     return scores
 
 
-def _recall_threshold(scores: np.ndarray, labels: list[bool], recall: float) -> float:
-    positives = np.sort(scores[np.asarray(labels, dtype=bool)])
-    if not len(positives):
+def _recall_threshold(
+    scores: np.ndarray, labels: list[bool], recall: float, covered: np.ndarray
+) -> float:
+    """The highest threshold at which the scores, with the positives ``covered`` otherwise (the
+    grave cues), keep ``recall`` of the positives (never above 0.5)."""
+    truth = np.asarray(labels, dtype=bool)
+    if not truth.any():
         return 0.5
-    # The highest threshold that keeps ``recall`` of the positives above it.
-    keep = math.ceil(recall * len(positives))
-    return float(min(0.5, positives[len(positives) - keep]))
+    needed = math.ceil(recall * int(truth.sum())) - int((truth & covered).sum())
+    rest = np.sort(scores[truth & ~covered])
+    if needed <= 0 or not len(rest):
+        return 0.5
+    return float(min(0.5, rest[len(rest) - min(needed, len(rest))]))
 
 
 def _f1_threshold(scores: np.ndarray, labels: list[bool]) -> float:
@@ -494,15 +540,16 @@ def train(items: Sequence[Labelled], terms: Iterable[Term]) -> TriageModel:
     """A model from labelled items and the lexicon's terms (deterministic for the same input)."""
     terms = list(terms)
     featurizer = Featurizer(Lexicon(terms))
-    features, _ = featurizer.transform([item.text for item in items])
+    features, analysed = featurizer.transform([item.text for item in items])
     heads = {
         "kind": _fit_multi(features, [i.kind for i in items], KINDS),
         "category": _fit_multi(features, [i.category for i in items], CATEGORIES),
     }
     grave = [i.grave for i in items]
     heads["grave"] = _fit_binary(features, grave, "grave")
+    cued = np.asarray([bool(grave_cues(one.matches)) for one in analysed])
     heads["grave"].threshold = _recall_threshold(
-        _out_of_fold(features, grave, "grave"), grave, GRAVE_RECALL
+        _out_of_fold(features, grave, "grave"), grave, GRAVE_RECALL, cued
     )
     for group in GROUPS:
         labels = [group in i.vulnerable for i in items]

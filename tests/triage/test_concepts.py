@@ -85,3 +85,22 @@ def test_bad_lexicon_files_are_refused_with_their_line(
     (tmp_path / "bad.csv").write_text(content, encoding="utf-8")
     with pytest.raises(LexiconError, match=message):
         read_terms(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("عذبوني في السجن وضربوني حتى فقدت الوعي", ["عذبوني"]),
+        ("Ils ont torturé mon fils au commissariat", ["torturé"]),
+        ("the officer touched me and tried to rape me in the station", ["rape"]),
+        # A metaphor, a neighbour: not grave by themselves.
+        ("الانتظار في طابور الجوازات كان تعذيب", []),
+        ("The queue at the passport office was torture", []),
+        ("جاري ضربني وكسر يدي والشرطة ما سوت شي", []),
+    ],
+)
+def test_grave_cues(text: str, cues: list[str]) -> None:
+    from insaf.triage.model import grave_cues
+
+    lexicon = Lexicon(read_terms(FOLDER))
+    assert [text[m.start : m.end] for m in grave_cues(lexicon.find(text))] == cues

@@ -19,7 +19,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from insaf.triage.engine import TriageResult
-from insaf.triage.labels import derive_priority
 
 BATCH = 256
 
@@ -134,37 +133,14 @@ def _output(identifier: Any, result: TriageResult) -> dict[str, Any]:
 
 def label_stream(source: TextIO, out: Any) -> None:
     """Label every line of ``source``, in batches (the model labels a batch at once)."""
-    from insaf.triage.engine import ModelClassifier, _classifier
+    from insaf.triage.engine import triage_many
 
-    classifier = _classifier()
     pending: list[tuple[Any, str | None, str | None]] = []
 
     def flush() -> None:
         texts = [text for _, text, error in pending if error is None and text is not None]
-        results: list[TriageResult] = []
-        if isinstance(classifier, ModelClassifier):
-            for found in classifier.model.predict(texts):
-                results.append(
-                    TriageResult(
-                        language=found.language,
-                        kind=found.kind,  # type: ignore[arg-type]
-                        category=found.category,  # type: ignore[arg-type]
-                        grave=found.grave,
-                        vulnerable=found.vulnerable,
-                        priority=derive_priority(
-                            kind=found.kind,
-                            category=found.category,
-                            grave=found.grave,
-                            vulnerable=found.vulnerable,
-                        ),
-                        version=classifier.version,
-                        confidence=found.confidence,
-                        evidence=found.evidence,
-                    )
-                )
-        else:
-            results = [classifier.classify(text) for text in texts]
-        labelled = iter(results)
+        nothing: list[str | None] = [None] * len(texts)
+        labelled = iter(triage_many(texts, languages=nothing, kinds=nothing))
         for identifier, _text, error in pending:
             row = (
                 {"id": identifier, "error": error} if error else _output(identifier, next(labelled))
