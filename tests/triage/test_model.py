@@ -151,6 +151,9 @@ def test_intake_uses_the_installed_model(installed: TriageModel, policy: Country
     ).complaint
     assert case.triage_version == installed.version
     assert case.grave and case.oversight and case.priority == Priority.CRITICAL
+    # The officer sees why: the evidence and confidences are kept with the case.
+    assert case.triage_details["evidence"]["grave"]
+    assert set(case.triage_details["confidence"]) >= {"kind", "category", "grave"}
     assert triage(TORTURE).version == installed.version
 
 
