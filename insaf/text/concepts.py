@@ -165,10 +165,10 @@ class Lexicon:
                 return False
         return True
 
-    def find(self, text: str) -> list[Match]:
+    def find(self, text: str, spans: list[tuple[int, int]] | None = None) -> list[Match]:
         """Every match of a term in ``text`` (at most one per concept and anchor word), in
-        order of position."""
-        spans = word_spans(text)
+        order of position; ``spans``: the text's ``word_spans``, when the caller has them."""
+        spans = word_spans(text) if spans is None else spans
         found: list[Match] = []
         words: list[_Word] | None = None
         for position, (start, stop) in enumerate(spans):

@@ -187,7 +187,8 @@ class Featurizer:
         for first, second in itertools.pairwise(main):
             tokens[_column("b:" + first + "_" + second)] = 1.0
         _unit(tokens)
-        matches = self.lexicon.find(text)
+        spans = word_spans(text)
+        matches = self.lexicon.find(text, spans)
         concepts = sorted({m.concept for m in matches})
         # The concepts, and each with the context words that change what it means (the same
         # beating by a neighbour, by an officer, in a queue, in thanks), as one block.
@@ -205,7 +206,7 @@ class Featurizer:
         tokens[_column("lang:" + lang)] = 1.0
         for column, value in tokens.items():
             columns[column] = columns.get(column, 0.0) + value
-        return Analysed(text, lang, matches, word_spans(text)), columns
+        return Analysed(text, lang, matches, spans), columns
 
     def transform(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
