@@ -43,6 +43,10 @@ class Classifier(Protocol):
 
     def classify(self, text: str, *, language: str | None = None) -> TriageResult: ...
 
+    def classify_many(
+        self, texts: Sequence[str], languages: Sequence[str | None]
+    ) -> list[TriageResult]: ...
+
 
 class ModelClassifier:
     """The trained classifier (insaf/triage/model.py) behind the Classifier interface."""
@@ -113,13 +117,7 @@ def triage_many(
     texts: Sequence[str], *, languages: Sequence[str | None], kinds: Sequence[str | None]
 ) -> list[TriageResult]:
     """Label many texts at once (the import): the model labels them as one batch."""
-    classifier = _classifier()
-    if isinstance(classifier, ModelClassifier):
-        found = classifier.classify_many(texts, languages)
-    else:
-        found = [
-            classifier.classify(t, language=lang) for t, lang in zip(texts, languages, strict=True)
-        ]
+    found = _classifier().classify_many(texts, languages)
     return [_with_kind(result, kind) for result, kind in zip(found, kinds, strict=True)]
 
 

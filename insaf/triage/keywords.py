@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from insaf.triage.engine import TriageResult
 from insaf.triage.labels import Category, Kind, Vulnerable, derive_priority
@@ -164,6 +165,11 @@ def _found(words: tuple[str, ...], text: str) -> list[str]:
 
 class KeywordClassifier:
     version = VERSION
+
+    def classify_many(
+        self, texts: Sequence[str], languages: Sequence[str | None]
+    ) -> list[TriageResult]:
+        return [self.classify(t, language=lang) for t, lang in zip(texts, languages, strict=True)]
 
     def classify(self, text: str, *, language: str | None = None) -> TriageResult:
         normal = normalise(text)
