@@ -11,10 +11,12 @@ from insaf.text.analysis import (
     analyze,
     analyze_document,
     detect_language,
+    document_language,
     prefix_form,
     query_alternatives,
     word_spans,
     word_terms,
+    word_tokens,
 )
 from insaf.text.normalize import normalize
 
@@ -23,9 +25,11 @@ __all__ = [
     "analyze",
     "analyze_document",
     "detect_language",
+    "document_language",
     "normalize",
     "prefix_form",
     "query_alternatives",
     "word_spans",
     "word_terms",
+    "word_tokens",
 ]

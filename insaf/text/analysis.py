@@ -277,19 +277,82 @@ def detect_language(text: str) -> str:
 # --- Documents and queries -----------------------------------------------------------------------
 
 
+def document_mode(parts: list[_Part], text: str, language: str | None = None) -> str:
+    """How the Latin-script words of a text are analysed (en, fr, arabizi or und): ``language``
+    when it is one of these, otherwise what the text's Latin words say."""
+    if language in ("en", "fr", "arabizi"):
+        return language
+    for part in parts:
+        if part.kind == LATIN:
+            return _language(parts, text)[1]
+    return "und"
+
+
+def document_language(words: list[str], text: str, language: str | None = None) -> tuple[str, str]:
+    """(language, mode) of a text whose words (``word_spans``) are ``words``: its language as
+    ``detect_language`` tells it (or ``language`` when given), and how its Latin words are
+    analysed (``document_mode``), as ``analyze_document(text, language)`` does."""
+    letters = sum(map(_letters, words))
+    arabic, latin = letters % _LATIN_UNIT, letters // _LATIN_UNIT
+    given = language if language in ("en", "fr", "arabizi") else None
+    if not latin or given:
+        # No Latin-script word, or its language given: nothing more to tell.
+        if language is None:
+            language = "ar" if arabic else "und"
+        return language, given or "und"
+    latin_parts = [part for parts in map(_latin_parts, words) if parts for part in parts]
+    if arabic and arabic >= latin:
+        # As in _language: the Latin words of a mostly Arabic text tell only what they say.
+        detected, latin_language = "ar", _latin_language(latin_parts, None)
+    else:
+        detected = latin_language = _latin_language(latin_parts, text)
+    return language or detected, latin_language
+
+
+_LATIN_UNIT = 1 << 40
+
+
+@lru_cache(maxsize=262144)
+def _letters(word: str) -> int:
+    """A word's letters in Arabic script, plus its letters in Latin script times _LATIN_UNIT
+    (so that a text's words are counted with one sum)."""
+    count = 0
+    for part in _parts(word):
+        if part.kind == AR:
+            count += len(part.form)
+        elif part.kind == LATIN:
+            count += len(part.form) * _LATIN_UNIT
+    return count
+
+
+@lru_cache(maxsize=262144)
+def _latin_parts(word: str) -> tuple[_Part, ...]:
+    return tuple(part for part in _parts(word) if part.kind == LATIN)
+
+
+@lru_cache(maxsize=262144)
+def word_tokens(word: str, mode: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(main, alternate) index tokens of one word of a document whose Latin words are analysed
+    in ``mode`` (``document_mode``); a document's streams are its words' in order."""
+    main: tuple[str, ...] = ()
+    alternate: tuple[str, ...] = ()
+    for part in _parts(word):
+        if part.kind == LATIN:
+            tokens, more = _latin(part.form, mode)
+            main += tokens
+            alternate += more
+        else:
+            main += part.main
+            alternate += part.alternate
+    return main, alternate
+
+
 def analyze_document(text: str, language: str | None = None) -> Analysis:
     """The token streams of a document; ``language`` (one of LANGUAGES) is detected when None.
     Given, it decides how the Latin-script words are stemmed: en and fr by Snowball, arabizi as
     arabizi, ar and und by what the Latin words themselves say."""
     parts = _text_parts(text)
-    mode = "und"
-    if language in ("en", "fr", "arabizi"):
-        mode = language
-    else:
-        for part in parts:
-            if part.kind == LATIN:
-                mode = _language(parts, text)[1]
-                break
+    mode = document_mode(parts, text, language)
     main: list[str] = []
     alternate: list[str] = []
     spellings: list[tuple[str, str]] = []
@@ -354,7 +417,10 @@ def prefix_form(word: str) -> str:
 def word_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets in ``text`` of its words, as analyze tokenises it."""
     pattern = WORD if "'" in text or "’" in text else _WORD_PLAIN
-    return [match.span() for match in pattern.finditer(text)]
+    return list(map(_SPAN, pattern.finditer(text)))
+
+
+_SPAN = re.Match.span
 
 
 @lru_cache(maxsize=65536)

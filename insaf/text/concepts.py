@@ -20,7 +20,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple, cast
 
 from insaf.text.analysis import word_spans, word_terms
 from insaf.text.arabizi import ROOT_KEY, SKELETON_ARABIC, SKELETON_ARABIZI
@@ -49,8 +51,7 @@ class Term:
     text: str
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     concept: str
     term: Term
     start: int  # character offsets of the matched words in the text
@@ -93,13 +94,13 @@ def _meet(term: _Word, word: _Word, ending: bool) -> bool:
 
 
 class Lexicon:
-    """Terms indexed by the look-up keys of their first word."""
+    """Terms indexed by the look-up keys of their anchor word (the longest with forms)."""
 
     def __init__(self, terms: Iterable[Term]) -> None:
         self.terms: list[Term] = []
         self._words: list[tuple[_Word, ...]] = []
         self._first: dict[str, list[int]] = {}
-        self._cache: dict[str, tuple[int, ...]] = {}
+        self._cache: dict[str, _Starting] = {}
         self._anchor: list[int] = []
         seen: set[tuple[str, tuple[_Word, ...]]] = set()
         for term in terms:
@@ -110,9 +111,11 @@ class Lexicon:
             index = len(self.terms)
             self.terms.append(term)
             self._words.append(words)
-            # Found by its first word with forms ("je suis allée" by "allée", not by "je"); a
-            # term of stop words only by its first word, folded.
-            anchor = next((i for i, w in enumerate(words) if w.stems or w.skeletons), 0)
+            # Found by its longest word with forms, the rarest in texts ("une rançon" by
+            # "rançon", not by "une"; "je suis allée" by "allée"); a term of stop words only by
+            # its first word, folded.
+            formed = [i for i, w in enumerate(words) if w.stems or w.skeletons]
+            anchor = max(formed, key=lambda i: (len(words[i].folded), -i)) if formed else 0
             self._anchor.append(anchor)
             for key in words[anchor].need:
                 self._first.setdefault(key, []).append(index)
@@ -125,75 +128,137 @@ class Lexicon:
     def load(cls, folder: Path) -> Lexicon:
         return cls(read_terms(folder))
 
-    def _starting(self, word: str) -> tuple[int, ...]:
+    def _starting(self, word: str) -> _Starting:
         """The terms whose anchor word meets ``word``, longest first (cached per word)."""
         found = self._cache.get(word)
         if found is None:
             analysed = _word(word)
-            candidates: set[int] = set()
+            indices: set[int] = set()
             for key in analysed.keys:
-                candidates.update(self._first.get(key, ()))
-            found = tuple(
-                sorted(
-                    (
-                        i
-                        for i in candidates
-                        if _meet(
-                            self._words[i][self._anchor[i]],
-                            analysed,
-                            self.terms[i].concept in ENDING_CONCEPTS,
-                        )
-                    ),
-                    key=lambda i: (-len(self._words[i]), i),
-                )
+                indices.update(self._first.get(key, ()))
+            met = sorted(
+                (
+                    i
+                    for i in indices
+                    if _meet(
+                        self._words[i][self._anchor[i]],
+                        analysed,
+                        self.terms[i].concept in ENDING_CONCEPTS,
+                    )
+                ),
+                key=lambda i: (-len(self._words[i]), i),
+            )
+            candidates = tuple(self._candidate(i) for i in met)
+            gates: dict[int, set[str]] = {}
+            for candidate in candidates:
+                for offset, part in candidate.rest:
+                    gates.setdefault(offset, set()).update(part.need)
+            singles: dict[str, _Candidate] = {}
+            for candidate in candidates:
+                if not candidate.rest:
+                    singles.setdefault(candidate.term.concept, candidate)
+            found = _Starting(
+                candidates,
+                tuple(singles.values()),
+                tuple((offset, frozenset(keys)) for offset, keys in gates.items()),
             )
             if len(self._cache) > 200_000:
                 self._cache.clear()
             self._cache[word] = found
         return found
 
-    def _rest_meets(self, index: int, words: list[_Word], first: int) -> bool:
-        """Whether the words of a term other than its anchor meet the text's from ``first``."""
+    def _candidate(self, index: int) -> _Candidate:
         pattern = self._words[index]
         anchor = self._anchor[index]
-        ending = self.terms[index].concept in ENDING_CONCEPTS
-        for offset, part in enumerate(pattern):
-            if offset == anchor:
-                continue
-            word = words[first + offset]
-            if part.need.isdisjoint(word.keys) or not _meet(part, word, ending):
-                return False
-        return True
+        rest = tuple((offset - anchor, part) for offset, part in enumerate(pattern))
+        return _Candidate(
+            self.terms[index],
+            anchor,
+            len(pattern),
+            tuple(pair for pair in rest if pair[0] != 0),
+            self.terms[index].concept in ENDING_CONCEPTS,
+        )
 
-    def find(self, text: str, spans: list[tuple[int, int]] | None = None) -> list[Match]:
+    def find(
+        self,
+        text: str,
+        spans: list[tuple[int, int]] | None = None,
+        words: list[str] | None = None,
+    ) -> list[Match]:
         """Every match of a term in ``text`` (at most one per concept and anchor word), in
-        order of position; ``spans``: the text's ``word_spans``, when the caller has them."""
+        order of position; ``spans``: the text's ``word_spans``, and ``words`` the words at
+        them, when the caller has them."""
         spans = word_spans(text) if spans is None else spans
+        words = [text[a:b] for a, b in spans] if words is None else words
         found: list[Match] = []
-        words: list[_Word] | None = None
-        for position, (start, stop) in enumerate(spans):
-            candidates = self._starting(text[start:stop])
+        analysed: list[_Word] = []  # each word's forms, made when a longer term needs them
+        count = len(spans)
+        cached = list(map(self._cache.get, words))
+        starts = (
+            cast(list[_Starting], cached)
+            if None not in cached
+            else [self._starting(word) for word in words]
+        )
+        for position in [i for i, start in enumerate(starts) if start.all]:
+            start = starts[position]
+            candidates = start.single
+            if start.gates:
+                # Terms of several words only when a neighbour has a key one of them needs.
+                if not analysed:
+                    analysed = list(map(_word, words))
+                for offset, keys in start.gates:
+                    near = position + offset
+                    if 0 <= near < count and not keys.isdisjoint(analysed[near].keys):
+                        candidates = start.all
+                        break
             if not candidates:
                 continue
+            if candidates is start.single:  # one per concept already
+                stop = spans[position]
+                found += [Match(c.term.concept, c.term, stop[0], stop[1]) for c in candidates]
+                continue
             done: set[str] = set()
-            for index in candidates:
-                term = self.terms[index]
-                if term.concept in done:
+            for term, anchor, length, rest, ending in candidates:
+                concept = term.concept
+                if concept in done:
                     continue
-                pattern = self._words[index]
-                first = position - self._anchor[index]
-                end = first + len(pattern)
-                if first < 0 or end > len(spans):
-                    continue
-                if len(pattern) > 1:
-                    if words is None:
-                        words = [_word(text[a:b]) for a, b in spans]
-                    if not self._rest_meets(index, words, first):
+                first = position - anchor
+                if rest:
+                    if first < 0 or first + length > count:
                         continue
-                done.add(term.concept)
-                found.append(Match(term.concept, term, spans[first][0], spans[end - 1][1]))
-        found.sort(key=lambda match: match.start)
+                    if not all(
+                        not part.need.isdisjoint(analysed[position + offset].keys)
+                        and _meet(part, analysed[position + offset], ending)
+                        for offset, part in rest
+                    ):
+                        continue
+                done.add(concept)
+                found.append(Match(concept, term, spans[first][0], spans[first + length - 1][1]))
+        found.sort(key=_START)
         return found
+
+
+_START = itemgetter(2)  # a Match's start
+
+
+class _Candidate(NamedTuple):
+    """A term that may start at a word: its anchor's offset in it, its length in words, the
+    other words with their offsets from the anchor, and whether endings must agree."""
+
+    term: Term
+    anchor: int
+    length: int
+    rest: tuple[tuple[int, _Word], ...]
+    ending: bool
+
+
+class _Starting(NamedTuple):
+    """The terms a word may anchor: all of them, longest first; those of one word; and per
+    offset from the word, the keys a neighbour there needs for any longer term."""
+
+    all: tuple[_Candidate, ...]
+    single: tuple[_Candidate, ...]  # one per concept
+    gates: tuple[tuple[int, frozenset[str]], ...]
 
 
 def read_terms(folder: Path) -> list[Term]:

@@ -33,6 +33,11 @@ def _model() -> Any:
     return _identifier
 
 
+def load() -> None:
+    """Load the model now (about half a second) rather than on the first text that needs it."""
+    _model()
+
+
 def english_or_french(text: str) -> str:
     """``"en"`` or ``"fr"`` when the model is confident that Latin-script ``text`` is in that
     language, ``"und"`` otherwise."""

@@ -30,18 +30,19 @@ import itertools
 import json
 import math
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, cast
 
+import mmh3
 import numpy as np
 from scipy import sparse
-from sklearn.utils import murmurhash3_32
 
-from insaf.text import analyze_document, detect_language, word_spans, word_terms
-from insaf.text.analysis import LANGUAGES
+from insaf.text import document_language, langid, word_spans, word_terms, word_tokens
 from insaf.text.concepts import Lexicon, Match, Term
 from insaf.text.normalize import fold
 from insaf.triage.labels import Category, Kind, Vulnerable
@@ -51,19 +52,23 @@ TOKEN_FEATURES = 1 << 18
 GRAVE_RECALL = 0.95
 C_BINARY = 10.0  # inverse regularisation of the logistic regressions
 CONCEPT_WEIGHT = 0.5  # the concept block's length beside the character and token blocks
+ALTERNATE_VALUE = 0.5  # an alternate token's value beside a main token's
+EVIDENCE_WORDS = 12  # the words (and concept terms) of a text weighed as evidence for a label
 CONTEXTS = frozenset({"metaphor", "third_party", "praise", "suggestion", "personnel", "custody"})
 GROUPS = tuple(str(g) for g in Vulnerable)
 KINDS = tuple(str(k) for k in Kind)
 CATEGORIES = tuple(str(c) for c in Category)
-FORMAT = 1
+FORMAT = 2  # 2: features scaled by occurrences (a model of format 1 must be retrained)
 # Changes to how features are made change the model's version with the data and the lexicon.
-FEATURES = "chars3-5,tokens,bigrams,concepts+contexts,ages,lang;2;grave-cues"
+FEATURES = "chars3-5,tokens,bigrams,concepts+contexts,ages,lang;3;by-occurrence;grave-cues"
 
-# Ages stated in the text: "عمره ١٥ سنة", "(٢٦ عاماً)", "15 ans", "aged 70", "70 years old".
-_AGE = re.compile(
-    r"(?:عمر\w*|بعمر|سن\w*|aged?|âgée?|age de)\s*:?\s*(\d{1,3})"
-    r"|(\d{1,3})\s*(?:سنه|سنوات|سنين|عام|عاما|ans|an|years?|yrs?|yo)\b",
-    re.IGNORECASE,
+# A word that states an age by itself ("15", "١٥", "70ans"), and the words around a number that
+# make it an age ("عمره 15", "بعمر 70", "aged 70", "âgée de 80", "15 سنة", "26 عاماً", "15 ans",
+# "70 years", "12 yo"); all folded.
+_AGE_WORD = re.compile(r"(\d{1,3})(ans?|years?|yrs?|yo|سنه|سنوات|سنين|عام|عاما)?")
+_AGE_BEFORE = re.compile(r"عمر\w*|بعمر\w*|سن\w*|aged?|agee?")
+_AGE_AFTER = frozenset(
+    {"سنه", "سنوات", "سنين", "عام", "عاما", "an", "ans", "year", "years", "yr", "yrs", "yo"}
 )
 
 
@@ -95,12 +100,38 @@ def read_jsonl(path: Path) -> list[Labelled]:
 
 
 def ages(text: str) -> list[int]:
-    """The ages stated in a text (folded: digits in ASCII)."""
+    """The ages stated in a text: a number of 1 to 119 after "عمره", "بعمر", "سن", "aged",
+    "âgé(e) (de)", or before "سنة", "عاماً", "ans", "years", "yo"."""
+    return ages_of_words([fold(text[a:b]).lower() for a, b in word_spans(text)])
+
+
+@lru_cache(maxsize=65536)
+def _age_word(folded: str) -> tuple[int, bool]:
+    """(the number a folded word states, 0 if none or not an age; whether a unit is attached)."""
+    match = _AGE_WORD.fullmatch(folded)
+    if match is None or not 0 < int(match.group(1)) < 120:
+        return 0, False
+    return int(match.group(1)), bool(match.group(2))
+
+
+def ages_of_words(words: Sequence[str], numbers: Sequence[int] | None = None) -> list[int]:
+    """``ages`` of a text's folded words; ``numbers``: the positions of the words with digits,
+    when the caller knows them."""
+    positions = numbers if numbers is not None else range(len(words))
     found = []
-    for match in _AGE.finditer(text):
-        value = match.group(1) or match.group(2)
-        if value and 0 < int(value) < 120:
-            found.append(int(value))
+    for i in positions:
+        value, unit = _age_word(words[i])
+        if not value:
+            continue
+        before = words[i - 1] if i > 0 else ""
+        if before == "de" and i > 1:
+            before = words[i - 2]
+        if (
+            unit
+            or (i + 1 < len(words) and words[i + 1] in _AGE_AFTER)
+            or _AGE_BEFORE.fullmatch(before)
+        ):
+            found.append(value)
     return found
 
 
@@ -133,21 +164,53 @@ def grave_cues(matches: Sequence[Match]) -> list[Match]:
 
 @dataclass
 class Analysed:
-    """What the featurizer saw in one text, kept for evidence."""
+    """What the featurizer saw in one text, kept for scoring and evidence."""
 
     text: str
     language: str
+    mode: str  # how its Latin-script words were analysed (insaf.text.analysis.document_mode)
     matches: list[Match]
     words: list[tuple[int, int]]  # (start, end) of each word
+    strings: list[str]  # each word
+    features: list[WordFeatures]  # of each word
+    bigrams: np.ndarray  # columns of the pairs of neighbouring main tokens
+    extra: dict[int, float]  # the concept block, ages and language: column -> value
+
+    @property
+    def char_count(self) -> int:
+        return sum(map(_CHAR_COUNT, self.features))
+
+    @property
+    def token_square(self) -> float:
+        return float(sum(map(_TOKEN_SQUARE, self.features))) + len(self.bigrams)
+
+
+class WordFeatures(NamedTuple):
+    """The features one word gives, wherever it stands (cached per word and mode)."""
+
+    chars: np.ndarray  # columns of its character n-grams, with repeats
+    tokens: np.ndarray  # columns of its main (w:) and alternate (a:) tokens
+    values: np.ndarray  # their values before scaling: 1 for main, 0.5 for alternate
+    hashes: tuple[int, ...]  # of its main tokens, for the pairs of neighbouring tokens
+    folded: str
+    token_square: float  # the sum of the squared values
+    char_count: int  # len(chars)
+    digits: bool  # whether it has a digit (may state an age)
+
+
+_HASHES = attrgetter("hashes")
+_FOLDED = attrgetter("folded")
+_CHAR_COUNT = attrgetter("char_count")
+_TOKEN_SQUARE = attrgetter("token_square")
 
 
 @lru_cache(maxsize=262_144)
-def _char_columns(word: str) -> tuple[int, ...]:
-    """The columns of a word's character n-grams (3 to 5, the word padded with a space on each
-    side, as scikit-learn's char_wb analyser makes them)."""
-    padded = f" {word} "
+def _char_columns(piece: str) -> tuple[int, ...]:
+    """The columns of a folded word's character n-grams (3 to 5, the word padded with a space on
+    each side, as scikit-learn's char_wb analyser makes them)."""
+    padded = f" {piece} "
     return tuple(
-        abs(murmurhash3_32(padded[i : i + n], seed=0)) % CHAR_FEATURES
+        abs(mmh3.hash(padded[i : i + n], 0)) % CHAR_FEATURES
         for n in (3, 4, 5)
         for i in range(len(padded) - n + 1)
     )
@@ -158,103 +221,122 @@ def _column(name: str) -> int:
     return token_index(name)
 
 
+@lru_cache(maxsize=262_144)
+def word_features(word: str, mode: str) -> WordFeatures:
+    folded = fold(word).lower()
+    chars = [c for piece in folded.split() for c in _char_columns(piece)]
+    main, alternate = word_tokens(word, mode)
+    tokens = [_column("w:" + t) for t in main] + [_column("a:" + t) for t in alternate]
+    values = [1.0] * len(main) + [ALTERNATE_VALUE] * len(alternate)
+    return WordFeatures(
+        chars=np.asarray(chars, dtype=np.int64),
+        tokens=np.asarray(tokens, dtype=np.int64),
+        values=np.asarray(values, dtype=np.float32),
+        hashes=tuple(mmh3.hash(t, 0, signed=False) for t in main),
+        folded=folded,
+        token_square=len(main) + ALTERNATE_VALUE**2 * len(alternate),
+        char_count=len(chars),
+        digits=any(ch.isdigit() for ch in folded),
+    )
+
+
+def _bigram_columns(hashes: Sequence[int]) -> np.ndarray:
+    """The columns of the pairs of neighbouring main tokens, from the tokens' hashes."""
+    if len(hashes) < 2:
+        return np.zeros(0, dtype=np.int64)
+    h = np.asarray(hashes, dtype=np.int64)
+    return CHAR_FEATURES + (h[:-1] * 1_000_003 + h[1:]) % TOKEN_FEATURES
+
+
 class Featurizer:
-    """Texts to rows of features: a character block and a token block, each of unit length.
-    Every word's columns are hashed once per process and cached (texts repeat their words)."""
+    """Texts to rows of features. Three blocks, each scaled as a whole:
+
+    - the character n-grams of every word, each occurrence worth 1/sqrt(their number);
+    - the main tokens (1), alternate tokens (0.5) and pairs of neighbouring main tokens (1),
+      scaled together so that the squares of the occurrences' values sum to one;
+    - the concepts, alone and with their context words (CONCEPT_WEIGHT in all), stated ages and
+      the language.
+
+    The scale is counted over occurrences, not over distinct features, so a text's score is a sum
+    over its words of what each word gives (``TriageModel`` caches that per word)."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
 
-    def analyse(self, text: str, language: str | None = None) -> tuple[Analysed, dict[int, float]]:
-        lang = language or detect_language(text)
-        # Character n-grams of the folded words, counted and scaled to unit length.
-        folded = fold(text).lower()
-        grams: list[int] = []
-        for word in folded.split():
-            grams.extend(_char_columns(word))
-        unique, counts = np.unique(np.asarray(grams, dtype=np.int64), return_counts=True)
-        scaled = counts / (np.sqrt((counts * counts).sum()) or 1.0)
-        columns = dict(zip(unique.tolist(), scaled.tolist(), strict=True))
-        analysis = analyze_document(text, lang if lang in LANGUAGES else None)
-        tokens: dict[int, float] = {}
-        main = analysis.main
-        for token in main:
-            column = _column("w:" + token)
-            tokens[column] = tokens.get(column, 0.0) + 1.0
-        for token in analysis.alternate:
-            column = _column("a:" + token)
-            tokens[column] = tokens.get(column, 0.0) + 0.5
-        for first, second in itertools.pairwise(main):
-            tokens[_column("b:" + first + "_" + second)] = 1.0
-        _unit(tokens)
+    def analyse(self, text: str, language: str | None = None) -> Analysed:
         spans = word_spans(text)
-        matches = self.lexicon.find(text, spans)
+        words = list(map(text.__getitem__, itertools.starmap(slice, spans)))
+        lang, mode = document_language(words, text, language)
+        features = list(map(word_features, words, itertools.repeat(mode)))
+        bigrams = _bigram_columns(list(itertools.chain.from_iterable(map(_HASHES, features))))
+        matches = self.lexicon.find(text, spans, words)
         concepts = sorted({m.concept for m in matches})
         # The concepts, and each with the context words that change what it means (the same
         # beating by a neighbour, by an officer, in a queue, in thanks), as one block.
         block = ["c:" + c for c in concepts]
         contexts = [c for c in concepts if c in CONTEXTS]
         block += [f"cc:{c}&{x}" for c in concepts if c not in CONTEXTS for x in contexts]
+        extra: dict[int, float] = {}
         for name in block:
             column = _column(name)
-            tokens[column] = tokens.get(column, 0.0) + CONCEPT_WEIGHT / math.sqrt(len(block))
-        years = ages(folded)
-        if any(age < 18 for age in years):
-            tokens[_column("age:minor")] = 1.0
-        if any(age >= 60 for age in years):
-            tokens[_column("age:senior")] = 1.0
-        tokens[_column("lang:" + lang)] = 1.0
-        for column, value in tokens.items():
-            columns[column] = columns.get(column, 0.0) + value
-        return Analysed(text, lang, matches, spans), columns
+            extra[column] = extra.get(column, 0.0) + CONCEPT_WEIGHT / math.sqrt(len(block))
+        numbers = [i for i, f in enumerate(features) if f.digits]
+        if numbers:
+            years = ages_of_words(list(map(_FOLDED, features)), numbers)
+            if any(age < 18 for age in years):
+                extra[_column("age:minor")] = 1.0
+            if any(age >= 60 for age in years):
+                extra[_column("age:senior")] = 1.0
+        extra[_column("lang:" + lang)] = 1.0
+        return Analysed(text, lang, mode, matches, spans, words, features, bigrams, extra)
 
     def transform(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
     ) -> tuple[sparse.csr_matrix, list[Analysed]]:
+        """The feature rows of ``texts`` (what training fits; ``TriageModel.predict`` computes
+        the same scores word by word)."""
         languages = languages or [None] * len(texts)
-        analysed: list[Analysed] = []
-        indices: list[int] = []
-        data: list[float] = []
+        analysed = [self.analyse(t, lang) for t, lang in zip(texts, languages, strict=True)]
+        columns: list[np.ndarray] = []
+        values: list[np.ndarray] = []
         indptr = [0]
-        for text, language in zip(texts, languages, strict=True):
-            one, columns = self.analyse(text, language)
-            analysed.append(one)
-            indices.extend(columns)
-            data.extend(columns.values())
-            indptr.append(len(indices))
+        for one in analysed:
+            chars = np.concatenate([f.chars for f in one.features] or [np.zeros(0, np.int64)])
+            char_scale = 1.0 / math.sqrt(len(chars)) if len(chars) else 0.0
+            token_scale = 1.0 / math.sqrt(one.token_square) if one.token_square else 0.0
+            tokens = [f.tokens for f in one.features]
+            token_values = [f.values for f in one.features]
+            row_columns = [chars, *tokens, one.bigrams, np.fromiter(one.extra, np.int64)]
+            row_values: list[np.ndarray] = [
+                np.full(len(chars), char_scale, np.float32),
+                *(v * token_scale for v in token_values),
+                np.full(len(one.bigrams), token_scale, np.float32),
+                np.fromiter(one.extra.values(), np.float32),
+            ]
+            columns.append(np.concatenate(row_columns))
+            values.append(np.concatenate(row_values).astype(np.float32))
+            indptr.append(indptr[-1] + len(columns[-1]))
         matrix = sparse.csr_matrix(
             (
-                np.asarray(data, dtype=np.float32),
-                np.asarray(indices, dtype=np.int32),
+                np.concatenate(values or [np.zeros(0, np.float32)]),
+                np.concatenate(columns or [np.zeros(0, np.int64)]).astype(np.int32),
                 np.asarray(indptr, dtype=np.int64),
             ),
             shape=(len(texts), CHAR_FEATURES + TOKEN_FEATURES),
         )
-        matrix.sort_indices()
+        matrix.sum_duplicates()  # repeated n-grams and tokens add up
         return matrix, analysed
-
-
-def _unit(values: dict[int, float]) -> None:
-    norm = math.sqrt(sum(v * v for v in values.values()))
-    if norm:
-        for key in values:
-            values[key] /= norm
 
 
 def token_index(name: str) -> int:
     """The column of a named feature (FeatureHasher's hashing), after the character block."""
-    return CHAR_FEATURES + int(abs(murmurhash3_32(name, seed=0))) % TOKEN_FEATURES
+    return CHAR_FEATURES + abs(mmh3.hash(name, 0)) % TOKEN_FEATURES
 
 
 @lru_cache(maxsize=200_000)
 def _word_columns(word: str) -> tuple[int, ...]:
-    """The token feature columns one word of a text may give (for evidence)."""
-    return tuple(token_index(p + t) - CHAR_FEATURES for t in word_terms(word) for p in ("w:", "a:"))
-
-
-@lru_cache(maxsize=4096)
-def _concept_column(concept: str) -> int:
-    return token_index("c:" + concept) - CHAR_FEATURES
+    """The token columns one word of a text may give, in any language (for evidence)."""
+    return tuple(token_index(p + t) for t in word_terms(word) for p in ("w:", "a:"))
 
 
 @dataclass
@@ -263,23 +345,12 @@ class Head:
     weights: sparse.csr_matrix  # (classes or 1, features)
     intercept: np.ndarray
     threshold: float = 0.5
-    _dense: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
     _columns: np.ndarray | None = field(default=None, repr=False)
 
-    def token_weights(self, row: int) -> np.ndarray:
-        """One class's weights of the token block, dense (for evidence look-ups)."""
-        found = self._dense.get(row)
-        if found is None:
-            found = np.asarray(self.weights[row, CHAR_FEATURES:].todense(), np.float32).ravel()
-            self._dense[row] = found
-        return found
-
     def scores(self, features: sparse.csr_matrix) -> np.ndarray:
+        """The probabilities of rows of features (training's cross-validation uses this)."""
         if self._columns is None:
-            # Dense and transposed, once: a sparse product per call costs more than labelling
-            # a text (a few megabytes per class).
             self._columns = np.ascontiguousarray(self.weights.toarray().T, dtype=np.float32)
-        # Features and weights both in single precision: a mixed product would copy the weights.
         product = features.astype(np.float32, copy=False) @ self._columns
         return self.probabilities(np.asarray(product, dtype=np.float64))
 
@@ -292,6 +363,56 @@ class Head:
         exp = np.exp(raw)
         shares: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
         return shares
+
+
+class _WordTable:
+    """What each word seen so far gives every output of a model: its character n-grams' weights
+    summed, its tokens' weights summed (scaled by their values), the weights of every token it
+    could give in any language (for evidence), and the counts its text's scales need. A text's
+    scores are then a few sums over its words' rows."""
+
+    LIMIT = 100_000  # words kept before the table starts again (about 30 MB)
+
+    def __init__(self, weights: np.ndarray) -> None:
+        self.weights = weights  # (features, outputs), float32
+        self.rows: dict[str, dict[str, int]] = {}  # mode -> word -> row
+        self.size = 0
+        outputs = weights.shape[1]
+        self.chars = np.zeros((1024, outputs), np.float32)
+        self.tokens = np.zeros((1024, outputs), np.float32)
+        self.evidence = np.zeros((1024, outputs), np.float32)
+        self.char_counts = np.zeros(1024, np.float32)
+        self.token_squares = np.zeros(1024, np.float32)
+
+    def row(self, word: str, mode: str, features: WordFeatures) -> int:
+        known = self.rows.setdefault(mode, {})
+        found = known.get(word)
+        if found is not None:
+            return found
+        index = self.size
+        if index >= len(self.chars):
+            size = 2 * len(self.chars)
+            for name in ("chars", "tokens", "evidence"):
+                grown = np.zeros((size, self.weights.shape[1]), np.float32)
+                grown[:index] = getattr(self, name)[:index]
+                setattr(self, name, grown)
+            for name in ("char_counts", "token_squares"):
+                counts = np.zeros(size, np.float32)
+                counts[:index] = getattr(self, name)[:index]
+                setattr(self, name, counts)
+        w = self.weights
+        self.chars[index] = w[features.chars].sum(axis=0)
+        self.tokens[index] = features.values @ w[features.tokens]
+        self.evidence[index] = w[list(_word_columns(word))].sum(axis=0)
+        self.char_counts[index] = features.char_count
+        self.token_squares[index] = features.token_square
+        known[word] = index
+        self.size += 1
+        return index
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self.size = 0
 
 
 @dataclass
@@ -314,6 +435,9 @@ class TriageModel:
     created_at: str = ""
     figures: dict[str, Any] = field(default_factory=dict)
     _featurizer: Featurizer | None = None
+    _table: _WordTable | None = None
+    _outputs: dict[str, slice] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def featurizer(self) -> Featurizer:
@@ -323,85 +447,197 @@ class TriageModel:
 
     # --- Prediction ------------------------------------------------------------------------------
 
+    def _words(self) -> _WordTable:
+        """Every head's weights side by side, dense and transposed (features x outputs), and the
+        table of words seen."""
+        if self._table is None:
+            blocks, start = [], 0
+            for name, head in self.heads.items():
+                self._outputs[name] = slice(start, start + len(head.classes))
+                start += len(head.classes)
+                blocks.append(head.weights)
+            weights = sparse.vstack(blocks, format="csr").toarray().T
+            self._table = _WordTable(np.ascontiguousarray(weights, dtype=np.float32))
+        return self._table
+
+    def raw_scores(self, analysed: Sequence[Analysed]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Every output's score before its intercept, for each text (the product of the
+        featurizer's rows with the weights, summed word by word), and each text's word rows."""
+        table = self._words()
+        if table.size + sum(len(one.words) for one in analysed) > table.LIMIT:
+            table.clear()  # start again, never in the middle of a batch
+        rows: list[np.ndarray] = []
+        extra_columns: list[int] = []
+        extra_values: list[float] = []
+        extra_sizes: list[int] = []
+        for one in analysed:
+            known = table.rows.setdefault(one.mode, {})
+            cached = list(map(known.get, one.strings))
+            ids = (
+                cast(list[int], cached)
+                if None not in cached
+                else [
+                    table.row(word, one.mode, f)
+                    for word, f in zip(one.strings, one.features, strict=True)
+                ]
+            )
+            rows.append(np.asarray(ids, dtype=np.int64))
+            extra_columns += one.extra
+            extra_values += one.extra.values()
+            extra_sizes.append(len(one.extra))
+        count, used = len(analysed), max(table.size, 1)
+        sizes = np.fromiter(map(len, rows), np.int64, count)
+        indptr = np.zeros(count + 1, np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        flat = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        words = sparse.csr_matrix(
+            (np.ones(len(flat), np.float32), flat, indptr), shape=(count, used)
+        )
+        # Each text's scales: over its character n-grams, and over its tokens and pairs.
+        bigrams = [one.bigrams for one in analysed]
+        pairs = np.fromiter(map(len, bigrams), np.int64, count)
+        chars = words @ table.char_counts[:used]
+        squares = words @ table.token_squares[:used] + pairs
+        char_scale = np.divide(1.0, np.sqrt(chars), out=np.zeros(count), where=chars > 0)
+        token_scale = np.divide(1.0, np.sqrt(squares), out=np.zeros(count), where=squares > 0)
+        raw = (words @ table.chars[:used]) * char_scale[:, None]
+        raw += (words @ table.tokens[:used]) * token_scale[:, None]
+        # The pairs (worth the token scale) and the concept, age and language block.
+        extra_counts = np.asarray(extra_sizes, np.int64)
+        columns = np.concatenate([*bigrams, np.asarray(extra_columns, np.int64)])
+        values = np.concatenate(
+            [np.repeat(token_scale, pairs), np.asarray(extra_values, np.float64)]
+        )
+        owners = np.concatenate(
+            [np.repeat(np.arange(count), pairs), np.repeat(np.arange(count), extra_counts)]
+        )
+        others = sparse.csr_matrix(
+            (values.astype(np.float32), (owners, columns)), shape=(count, table.weights.shape[0])
+        )
+        raw += others @ table.weights
+        return np.asarray(raw, dtype=np.float64), rows
+
     def predict(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
     ) -> list[Prediction]:
         if not texts:
             return []
-        features, analysed = self.featurizer.transform(texts, languages)
-        kind_p = self.heads["kind"].scores(features)
-        category_p = self.heads["category"].scores(features)
-        grave_p = self.heads["grave"].scores(features)[:, 0]
-        group_p = {g: self.heads["vulnerable." + g].scores(features)[:, 0] for g in GROUPS}
-        out = []
-        for row, one in enumerate(analysed):
-            kind_i = int(kind_p[row].argmax())
-            kind = KINDS[kind_i]
-            order = np.argsort(-category_p[row])
-            category_i = int(order[0])
-            if CATEGORIES[category_i] == Category.REQUEST and kind != Kind.PETITION:
-                category_i = int(order[1])  # only a petition's subject is a bare request
-            category = CATEGORIES[category_i]
-            quiet = kind in (Kind.SUGGESTION, Kind.COMMENDATION)  # nobody harmed or asking
-            grave_score = float(grave_p[row])
-            cues = grave_cues(one.matches)
-            grave = not quiet and (grave_score >= self.heads["grave"].threshold or bool(cues))
-            groups = tuple(
-                g
+        languages = languages or [None] * len(texts)
+        featurizer = self.featurizer
+        analysed = [featurizer.analyse(t, lang) for t, lang in zip(texts, languages, strict=True)]
+        with self._lock:  # the word table grows as it goes
+            raw, rows = self.raw_scores(analysed)
+            table = self._words()
+            out = self._outputs
+            kind_p = self.heads["kind"].probabilities(raw[:, out["kind"]])
+            category_p = self.heads["category"].probabilities(raw[:, out["category"]])
+            grave_p = self.heads["grave"].probabilities(raw[:, out["grave"]])[:, 0]
+            group_p = {
+                g: self.heads["vulnerable." + g].probabilities(raw[:, out["vulnerable." + g]])[:, 0]
                 for g in GROUPS
-                if not quiet and group_p[g][row] >= self.heads["vulnerable." + g].threshold
-            )
-            confidence = {
-                "kind": round(float(kind_p[row][kind_i]), 3),
-                "category": round(float(category_p[row][category_i]), 3),
-                "grave": round(grave_score if grave else 1.0 - grave_score, 3),
             }
-            for g in GROUPS:
-                p = float(group_p[g][row])
-                confidence["vulnerable." + g] = round(p if g in groups else 1.0 - p, 3)
-            evidence = {
-                "category": self._evidence(one, "category", category_i),
-            }
-            if grave:
-                found_words = [one.text[m.start : m.end] for m in cues]
-                more = [w for w in self._evidence(one, "grave", 0) if w not in found_words]
-                evidence["grave"] = (found_words + more)[:3]
-            for g in groups:
-                evidence["vulnerable." + g] = self._evidence(one, "vulnerable." + g, 0)
-            out.append(
-                Prediction(one.language, kind, category, grave, groups, confidence, evidence)
-            )
-        return out
+            return [
+                self._prediction(
+                    one, word_rows, table, kind_p[row], category_p[row], grave_p[row], group_p, row
+                )
+                for row, (one, word_rows) in enumerate(zip(analysed, rows, strict=True))
+            ]
 
-    def _evidence(self, one: Analysed, head: str, class_index: int, top: int = 3) -> list[str]:
-        """The concept terms and words of the text that weigh most for the label."""
-        lookup = self.heads[head].token_weights(class_index)
-        scored: dict[str, float] = {}
-        for match in one.matches:
-            weight = float(lookup[_concept_column(match.concept)])
-            if weight > 0:
-                text = one.text[match.start : match.end]
-                scored[text] = max(scored.get(text, 0.0), weight)
-        words = list(dict.fromkeys(one.text[a:b] for a, b in one.words))
-        if words:
-            columns = [_word_columns(word) for word in words]
-            flat = np.fromiter((c for cs in columns for c in cs), dtype=np.int64)
-            if len(flat):
-                sizes = np.fromiter((len(cs) for cs in columns), dtype=np.int64)
-                sums = np.zeros(len(words))
-                owner = np.repeat(np.arange(len(words)), sizes)
-                np.add.at(sums, owner, lookup[flat])
-                for word, weight in zip(words, sums.tolist(), strict=True):
-                    if weight > 0:
-                        scored[word] = max(scored.get(word, 0.0), weight)
-        best = sorted(scored.items(), key=lambda pair: -pair[1])
-        chosen: list[str] = []
-        for text, _ in best:
-            if not any(text in other or other in text for other in chosen):
-                chosen.append(text)
-            if len(chosen) == top:
-                break
-        return chosen
+    def _prediction(
+        self,
+        one: Analysed,
+        word_rows: np.ndarray,
+        table: _WordTable,
+        kind_p: np.ndarray,
+        category_p: np.ndarray,
+        grave_score: float,
+        group_p: dict[str, np.ndarray],
+        row: int,
+    ) -> Prediction:
+        kind_i = int(kind_p.argmax())
+        kind = KINDS[kind_i]
+        order = np.argsort(-category_p)
+        category_i = int(order[0])
+        if CATEGORIES[category_i] == Category.REQUEST and kind != Kind.PETITION:
+            category_i = int(order[1])  # only a petition's subject is a bare request
+        category = CATEGORIES[category_i]
+        quiet = kind in (Kind.SUGGESTION, Kind.COMMENDATION)  # nobody harmed or asking
+        grave_score = float(grave_score)
+        cues = grave_cues(one.matches)
+        grave = not quiet and (grave_score >= self.heads["grave"].threshold or bool(cues))
+        groups = tuple(
+            g
+            for g in GROUPS
+            if not quiet and group_p[g][row] >= self.heads["vulnerable." + g].threshold
+        )
+        confidence = {
+            "kind": round(float(kind_p[kind_i]), 3),
+            "category": round(float(category_p[category_i]), 3),
+            "grave": round(grave_score if grave else 1.0 - grave_score, 3),
+        }
+        for g in GROUPS:
+            p = float(group_p[g][row])
+            confidence["vulnerable." + g] = round(p if g in groups else 1.0 - p, 3)
+        # Evidence for the category, grave and each group found, from one look-up of weights.
+        names = ["category"] + (["grave"] if grave else []) + ["vulnerable." + g for g in groups]
+        outputs = [self._outputs["category"].start + category_i] + [
+            self._outputs[name].start for name in names[1:]
+        ]
+        found = dict(zip(names, self._evidence(one, word_rows, table, outputs), strict=True))
+        if grave:
+            cue_words = [one.text[m.start : m.end] for m in cues]
+            more = [w for w in found["grave"] if w not in cue_words]
+            found["grave"] = (cue_words + more)[:3]
+        return Prediction(one.language, kind, category, grave, groups, confidence, found)
+
+    def _evidence(
+        self,
+        one: Analysed,
+        word_rows: np.ndarray,
+        table: _WordTable,
+        outputs: list[int],
+        top: int = 3,
+    ) -> list[list[str]]:
+        """For each output, the concept terms and words of the text that weigh most for it."""
+        candidates: list[dict[str, float]] = [{} for _ in outputs]
+        if one.matches:
+            columns = [_column("c:" + match.concept) for match in one.matches]
+            weights = table.weights[columns][:, outputs]
+            orders = np.argsort(-weights, axis=0, kind="stable")[:EVIDENCE_WORDS]
+            for k, scored in enumerate(candidates):
+                order = orders[:, k]
+                for index, weight in zip(order.tolist(), weights[order, k].tolist(), strict=True):
+                    if weight <= 0:
+                        break
+                    match = one.matches[index]
+                    text = one.text[match.start : match.end]
+                    if text not in scored:  # in order of weight: the first is the highest
+                        scored[text] = weight
+        if len(word_rows):
+            # The words that weigh most (a word's weight is the same wherever it stands); the
+            # first EVIDENCE_WORDS positions leave enough after overlapping words are dropped.
+            weights = table.evidence[word_rows][:, outputs]
+            orders = np.argsort(-weights, axis=0, kind="stable")[:EVIDENCE_WORDS]
+            for k, scored in enumerate(candidates):
+                order = orders[:, k]
+                for position, weight in zip(
+                    order.tolist(), weights[order, k].tolist(), strict=True
+                ):
+                    if weight <= 0:
+                        break
+                    word = one.strings[position]
+                    if word not in scored or scored[word] < weight:
+                        scored[word] = weight
+        chosen_all = []
+        for scored in candidates:
+            chosen: list[str] = []
+            for text, _ in sorted(scored.items(), key=lambda pair: -pair[1]):
+                if not any(text in other or other in text for other in chosen):
+                    chosen.append(text)
+                    if len(chosen) == top:
+                        break
+            chosen_all.append(chosen)
+        return chosen_all
 
     # --- Files -----------------------------------------------------------------------------------
 
@@ -439,6 +675,9 @@ class TriageModel:
 
     @classmethod
     def load(cls, path: Path) -> TriageModel:
+        """The model saved at ``path``, with what labelling needs loaded: the language model
+        (a Latin-script text that its stop words do not settle asks it) and the lexicon."""
+        langid.load()
         with np.load(path, allow_pickle=False) as arrays:
             meta = json.loads(arrays["meta"].tobytes().decode())
             if meta.get("format") != FORMAT:
@@ -459,7 +698,7 @@ class TriageModel:
                     arrays[f"{name}.intercept"],
                     float(spec["threshold"]),
                 )
-        return cls(
+        model = cls(
             version=meta["version"],
             lexicon_terms=[Term(c, lang, t) for c, lang, t in meta["lexicon"]],
             heads=heads,
@@ -467,6 +706,8 @@ class TriageModel:
             created_at=meta.get("created_at", ""),
             figures=meta.get("figures", {}),
         )
+        _ = model.featurizer  # the lexicon, built here once
+        return model
 
 
 # --- Training ------------------------------------------------------------------------------------

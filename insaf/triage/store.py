@@ -20,7 +20,7 @@ from insaf.triage.model import Labelled, TriageModel, read_jsonl, train
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
-_loaded: tuple[str, TriageModel] | None = None
+_loaded: tuple[str, TriageModel | None] | None = None
 
 
 def model_dir() -> Path:
@@ -47,7 +47,16 @@ def current_model() -> TriageModel | None:
         return _loaded[1]
     with _lock:
         if _loaded is None or _loaded[0] != name:
-            _loaded = (name, TriageModel.load(model_dir() / name))
+            try:
+                model: TriageModel | None = TriageModel.load(model_dir() / name)
+            except (OSError, ValueError, KeyError) as error:
+                # A file this version cannot read (an older format, a damaged file): intake
+                # goes on with the keyword rule rather than failing.
+                log.error(
+                    "Triage model %s cannot be used (%s): run `insaf triage train`.", name, error
+                )
+                model = None
+            _loaded = (name, model)
         return _loaded[1]
 
 

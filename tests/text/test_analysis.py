@@ -1,5 +1,5 @@
 """The contract of insaf.text: analyze, analyze_document, query_alternatives, prefix_form,
-word_spans, word_terms, detect_language."""
+word_spans, word_terms, word_tokens, detect_language, document_language."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from insaf.text import (
     analyze,
     analyze_document,
     detect_language,
+    document_language,
     prefix_form,
     query_alternatives,
     word_spans,
     word_terms,
+    word_tokens,
 )
+from insaf.text.analysis import LANGUAGES
 from insaf.text.arabizi import ROOT_KEY
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -281,3 +284,31 @@ def test_detect_language(text: str, language: str) -> None:
 def test_detect_language_without_stop_words_asks_the_model() -> None:
     assert detect_language("Police brutality, illegal detention, passport confiscation") == "en"
     assert detect_language("Brutalité policière, détention illégale, confiscation") == "fr"
+
+
+WORD_BY_WORD = [
+    "ضربوني في المركز وأخذوا جوازي",
+    "el police 7absouni 3 ayam bla sabab",
+    "Ils ont saisi mon téléphone au poste",
+    "They took my passport at the station",
+    "الشرطي قال لي: you must pay, sinon tu restes ici",
+    "Ahmed Karim Salah",  # Latin letters that no stop word settles: the language model decides
+    "",
+    "١٢٣ !!",
+    "3azabouni fel 9ism, ضربوني",
+    # Mostly Arabic: its Latin words tell their language only by their stop words.
+    "أخذوا جوازي في المركز وضربوني بقوة passport office station",
+]
+
+
+@pytest.mark.parametrize("text", WORD_BY_WORD)
+@pytest.mark.parametrize("given", [None, *LANGUAGES])
+def test_word_by_word_analysis_is_the_documents(text: str, given: str | None) -> None:
+    """Triage reads a text word by word (document_language, word_tokens): the same language and
+    the same token streams as detect_language and analyze_document."""
+    words = [text[a:b] for a, b in word_spans(text)]
+    language, mode = document_language(words, text, given)
+    assert language == (given or detect_language(text))
+    analysis = analyze_document(text, language if language in LANGUAGES else None)
+    assert [t for word in words for t in word_tokens(word, mode)[0]] == analysis.main
+    assert [t for word in words for t in word_tokens(word, mode)[1]] == analysis.alternate

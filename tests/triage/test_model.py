@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from unittest.mock import patch
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -17,9 +19,10 @@ from insaf.complaints.models import Complaint, CountryPolicy
 from insaf.complaints.services import LabelChanges, complaint_correct_labels, complaint_submit
 from insaf.triage.engine import triage
 from insaf.triage.labels import Category, Kind, Priority, Vulnerable
-from insaf.triage.model import Labelled, TriageModel, evaluate, read_jsonl
+from insaf.triage.model import Labelled, TriageModel, ages, evaluate, read_jsonl
 from insaf.triage.store import training_items
 from tests.conftest import Org
+from tests.triage.conftest import DATA
 
 TORTURE = "عذبوني في السجن وضربوني بالعصي حتى فقدت الوعي"
 THANKS = "شكرا لضباط الجوازات على سرعة الخدمة واحترامهم للمراجعين"
@@ -169,6 +172,23 @@ def test_without_a_model_intake_keeps_the_keyword_rule(
 
 
 @pytest.mark.django_db
+def test_a_model_this_version_cannot_read_does_not_stop_intake(
+    tmp_path: Path, policy: CountryPolicy
+) -> None:
+    """A model of an older format (or a damaged file) is not used: intake goes on with the
+    keyword rule and the case is kept."""
+    meta = json.dumps({"format": 1, "version": "linear-old"}).encode()
+    np.savez(tmp_path / "triage-linear-old.npz", meta=np.frombuffer(meta, np.uint8))
+    (tmp_path / "current").write_text("triage-linear-old.npz\n", encoding="utf-8")
+    with override_settings(INSAF_TRIAGE_DIR=tmp_path, INSAF_TRIAGE_CLASSIFIER="model"):
+        case = complaint_submit(
+            country="JO", text=TORTURE, anonymous=True, channel=Channel.WEB
+        ).complaint
+    assert case.triage_version.startswith("keywords")
+    assert Complaint.objects.filter(pk=case.pk).exists()
+
+
+@pytest.mark.django_db
 def test_officers_corrections_become_training_data(
     installed: TriageModel, policy: CountryPolicy, jordan: Org
 ) -> None:
@@ -215,3 +235,52 @@ def test_import_labels_a_batch_with_the_installed_model(
         one = triage(case.text)
         assert case.triage_version == installed.version
         assert (case.kind, case.category, case.grave) == (one.kind, one.category, one.grave)
+
+
+def _texts() -> list[str]:
+    held_out = [item.text for item in read_jsonl(DATA / "triage" / "test.jsonl")]
+    return [*held_out[:120], TORTURE, THANKS, "", "!!", "3azabouni", "١٥ سنة", "ok ok ok ok"]
+
+
+def test_word_by_word_scores_equal_the_feature_rows(trained: tuple[TriageModel, Path]) -> None:
+    """Labelling sums what each word gives (cached per word); training fits the feature rows.
+    Both must give the same scores, in batches, for repeated words, and after the table of
+    words starts again."""
+    model, _ = trained
+    texts = _texts()
+    rows, analysed = model.featurizer.transform(texts)
+    raw, _ = model.raw_scores(analysed)
+    table = model._words()
+    expected = np.asarray(rows @ table.weights, dtype=np.float64)
+    np.testing.assert_allclose(raw, expected, rtol=1e-4, atol=1e-4)
+    # A text's scores do not depend on the batch it comes in.
+    alone, _ = model.raw_scores(analysed[-3:])
+    np.testing.assert_allclose(alone, expected[-3:], rtol=1e-4, atol=1e-4)
+    # A full table starts again before a batch, never within one.
+    with patch.object(type(table), "LIMIT", 50):
+        again, _ = model.raw_scores(analysed[:20])
+    assert table.size <= max(50, sum(len(one.words) for one in analysed[:20]))
+    np.testing.assert_allclose(again, expected[:20], rtol=1e-4, atol=1e-4)
+    # Probabilities as the heads give them from the rows.
+    for name, head in model.heads.items():
+        np.testing.assert_allclose(
+            head.probabilities(raw[:, model._outputs[name]]), head.scores(rows), atol=1e-4
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("ابني عمره ١٥ سنة وأخذوه", [15]),
+        ("بنتي (٢٦ عاماً)", [26]),
+        ("والدي بعمر 70", [70]),
+        ("aged 70, my father", [70]),
+        ("ma mère âgée de 80 ans", [80]),
+        ("my son is 12 yo", [12]),
+        ("il a 15ans", [15]),
+        ("في سنة 2015 وقبل 3 ايام وفي الساعة 10", []),
+        ("رقم الهاتف 0791234567", []),
+    ],
+)
+def test_stated_ages(text: str, found: list[int]) -> None:
+    assert ages(text) == found
