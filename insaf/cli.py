@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insaf.settings")
     from django.core.management import execute_from_command_line
 
+    from insaf.runtime import tune_gc
+
+    tune_gc()
+
     execute_from_command_line(args)
 
 

@@ -102,6 +102,7 @@ class Lexicon:
         self._first: dict[str, list[int]] = {}
         self._cache: dict[str, _Starting] = {}
         self._anchor: list[int] = []
+        self._candidates: list[_Candidate] = []
         seen: set[tuple[str, tuple[_Word, ...]]] = set()
         for term in terms:
             words = tuple(_word(term.text[a:b]) for a, b in word_spans(term.text))
@@ -117,6 +118,7 @@ class Lexicon:
             formed = [i for i, w in enumerate(words) if w.stems or w.skeletons]
             anchor = max(formed, key=lambda i: (len(words[i].folded), -i)) if formed else 0
             self._anchor.append(anchor)
+            self._candidates.append(self._candidate(index))
             for key in words[anchor].need:
                 self._first.setdefault(key, []).append(index)
 
@@ -148,7 +150,7 @@ class Lexicon:
                 ),
                 key=lambda i: (-len(self._words[i]), i),
             )
-            candidates = tuple(self._candidate(i) for i in met)
+            candidates = tuple(self._candidates[i] for i in met)
             gates: dict[int, set[str]] = {}
             for candidate in candidates:
                 for offset, part in candidate.rest:
