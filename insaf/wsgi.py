@@ -10,3 +10,8 @@ tune_gc()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insaf.settings")
 
 application = get_wsgi_application()
+
+# The triage model is loaded as the worker starts, not by the first filing it serves.
+from insaf.triage.engine import warm  # noqa: E402 (needs the application's settings)
+
+warm()

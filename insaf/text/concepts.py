@@ -5,9 +5,10 @@ Arabic, the dialects, Arabizi, English and French. A term matches words of a tex
 forms meet its own (``word_terms``: stems, alternative stems, consonant skeletons, the Arabic forms
 of Arabizi words, English and French stems), so "ضربوني" matches "وضربوه", "darbouni" and
 "ضربوني" meet through their skeleton, and a term of several words matches them next to each other.
-Words of the same script must share a stem; a skeleton only joins Arabic script to Latin script
-(Arabic words with different stems often share one). A word the analyser drops (a stop word such
-as "في") matches the same word, folded.
+Words of the same script must share a stem; Arabic script meets Arabizi through the Arabic forms
+of Arabizi words and their skeletons (of three consonants or more); English and French terms meet
+only Latin words (``_meet`` and data/concepts/README.md say exactly how). A word the analyser
+drops (a stop word such as "في") matches the same word, folded.
 
 Pure Python, like the rest of ``insaf.text``; triage (insaf/triage) turns the matches into
 features and evidence.
@@ -24,8 +25,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple, cast
 
-from insaf.text.analysis import word_spans, word_terms
-from insaf.text.arabizi import ROOT_KEY, SKELETON_ARABIC, SKELETON_ARABIZI
+from insaf.text.analysis import document_language, word_spans, word_terms
+from insaf.text.arabizi import ROOT_KEY, SKELETON_ARABIC, SKELETON_ARABIZI, has_arabizi_digits
 from insaf.text.normalize import fold
 
 LANGS = frozenset(
@@ -60,37 +61,94 @@ class Match(NamedTuple):
 
 @dataclass(frozen=True)
 class _Word:
-    stems: frozenset[str]
-    skeletons: frozenset[str]
-    arabic: bool
+    """A word's analysed forms, by kind."""
+
+    arabic: bool  # written in Arabic script
+    stems: frozenset[str]  # in its own script (Latin words: the word and its en/fr stems)
+    translits: frozenset[str]  # a Latin word's Arabic forms, read as arabizi
+    skeletons: frozenset[str]  # consonant skeletons (marked) of at least MIN_SKELETON letters
     folded: str
-    keys: frozenset[str]  # what it is looked up by (_keys)
-    need: frozenset[str]  # as a term's word: a text's word must have one of these keys
+    keys: frozenset[str]  # what a text's word is looked up by, read as written
+    arabizi_keys: frozenset[str]  # ... and, for a Latin word, read as arabizi
+    arabizi_digits: bool  # a Latin word with the digits only arabizi has
+
+
+MIN_SKELETON = 3  # shorter skeletons join unrelated words ("fel", "kia", "les")
 
 
 @lru_cache(maxsize=131072)
 def _word(word: str) -> _Word:
     forms = word_terms(word)
-    stems = frozenset(t for t in forms if not t.startswith(_SKELETONS))
-    skeletons = frozenset(t for t in forms if t.startswith(_SKELETONS))
+    arabic = bool(_ARABIC.search(word))
+    skeletons = frozenset(
+        t for t in forms if t.startswith(_SKELETONS) and len(t) - 1 >= MIN_SKELETON
+    )
+    plain = [t for t in forms if not t.startswith(_SKELETONS)]
+    translits: frozenset[str] = frozenset()
+    if arabic:
+        stems = frozenset(plain)
+    else:
+        stems = frozenset(t for t in plain if not _ARABIC.search(t))
+        translits = frozenset(t for t in plain if _ARABIC.search(t))
     folded = fold(word).lower()
-    keys = stems | skeletons | {"=" + folded}
+    keys = stems | {"=" + folded}
     if folded[:1] in ("و", "ف"):
         keys |= {"=" + folded[1:]}  # a stop word after و or ف
-    need = stems | skeletons or frozenset({"=" + folded})
-    return _Word(stems, skeletons, bool(_ARABIC.search(word)), folded, keys, need)
+    arabizi_keys = keys if arabic else keys | translits | skeletons
+    digits = not arabic and has_arabizi_digits(folded)
+    return _Word(arabic, stems, translits, skeletons, folded, keys, arabizi_keys, digits)
 
 
-def _meet(term: _Word, word: _Word, ending: bool) -> bool:
-    if not term.stems and not term.skeletons:  # a stop word, perhaps after و or ف
-        return word.folded == term.folded or (
-            word.folded[:1] in ("و", "ف") and word.folded[1:] == term.folded
+# How a term's word meets a text's words, by the term's language and script.
+ARABIC, LATIN, ARABIZI = "arabic", "latin", "arabizi"
+
+
+class _TermWord(NamedTuple):
+    word: _Word
+    kind: str  # ARABIC (Arabic script), LATIN (English or French), ARABIZI (Latin script)
+    need: frozenset[str]  # a text's word must have one of these keys
+
+
+def _term_word(word: str, lang: str) -> _TermWord:
+    analysed = _word(word)
+    if analysed.arabic:
+        kind, need = ARABIC, analysed.stems | analysed.skeletons
+    elif lang in ("en", "fr"):
+        kind, need = LATIN, analysed.stems
+    else:
+        kind = ARABIZI
+        need = analysed.stems | analysed.translits | analysed.skeletons
+    return _TermWord(analysed, kind, need or frozenset({"=" + analysed.folded}))
+
+
+def _meet(term: _TermWord, word: _Word, arabizi: bool, ending: bool) -> bool:
+    """Whether a text's word meets a term's word. ``arabizi``: the text's Latin words are read as
+    arabizi. Arabic script meets Arabic script through stems; a term in English or French meets
+    Latin words through their stems only; an arabizi word meets an Arabic term through its Arabic
+    forms or its skeleton, and an arabizi term meets an Arabic word only through its Arabic forms
+    (the lexicon's Arabic terms are there for Arabic words)."""
+    t = term.word
+    if not t.stems and not t.skeletons and not t.translits:  # a stop word, after و or ف or not
+        return word.folded == t.folded or (
+            word.folded[:1] in ("و", "ف") and word.folded[1:] == t.folded
         )
-    if ending and not word.folded.endswith(term.folded[-2:]):
+    if ending and not word.folded.endswith(t.folded[-2:]):
         return False
-    if term.stems & word.stems:
+    if term.kind == ARABIC:
+        if word.arabic:
+            return not t.stems.isdisjoint(word.stems)
+        return arabizi and (
+            not t.stems.isdisjoint(word.translits) or not t.skeletons.isdisjoint(word.skeletons)
+        )
+    if term.kind == LATIN:
+        return not word.arabic and not t.stems.isdisjoint(word.stems)
+    if word.arabic:
+        return not t.translits.isdisjoint(word.stems)
+    if not t.stems.isdisjoint(word.stems):
         return True
-    return term.arabic != word.arabic and bool(term.skeletons & word.skeletons)
+    return arabizi and (
+        not t.translits.isdisjoint(word.translits) or not t.skeletons.isdisjoint(word.skeletons)
+    )
 
 
 class Lexicon:
@@ -98,14 +156,15 @@ class Lexicon:
 
     def __init__(self, terms: Iterable[Term]) -> None:
         self.terms: list[Term] = []
-        self._words: list[tuple[_Word, ...]] = []
+        self._words: list[tuple[_TermWord, ...]] = []
         self._first: dict[str, list[int]] = {}
-        self._cache: dict[str, _Starting] = {}
+        # Per way of reading Latin words (as written, as arabizi): word -> the terms it anchors.
+        self._caches: tuple[dict[str, _Starting], dict[str, _Starting]] = ({}, {})
         self._anchor: list[int] = []
         self._candidates: list[_Candidate] = []
-        seen: set[tuple[str, tuple[_Word, ...]]] = set()
+        seen: set[tuple[str, tuple[_TermWord, ...]]] = set()
         for term in terms:
-            words = tuple(_word(term.text[a:b]) for a, b in word_spans(term.text))
+            words = tuple(_term_word(term.text[a:b], term.lang) for a, b in word_spans(term.text))
             if not words or (term.concept, words) in seen:
                 continue
             seen.add((term.concept, words))
@@ -115,8 +174,8 @@ class Lexicon:
             # Found by its longest word with forms, the rarest in texts ("une rançon" by
             # "rançon", not by "une"; "je suis allée" by "allée"); a term of stop words only by
             # its first word, folded.
-            formed = [i for i, w in enumerate(words) if w.stems or w.skeletons]
-            anchor = max(formed, key=lambda i: (len(words[i].folded), -i)) if formed else 0
+            formed = [i for i, w in enumerate(words) if not w.need.isdisjoint(_formed(w))]
+            anchor = max(formed, key=lambda i: (len(words[i].word.folded), -i)) if formed else 0
             self._anchor.append(anchor)
             self._candidates.append(self._candidate(index))
             for key in words[anchor].need:
@@ -130,13 +189,16 @@ class Lexicon:
     def load(cls, folder: Path) -> Lexicon:
         return cls(read_terms(folder))
 
-    def _starting(self, word: str) -> _Starting:
-        """The terms whose anchor word meets ``word``, longest first (cached per word)."""
-        found = self._cache.get(word)
+    def _starting(self, word: str, arabizi: bool) -> _Starting:
+        """The terms whose anchor word meets ``word``, longest first (cached per word and way of
+        reading Latin words)."""
+        cache = self._caches[arabizi]
+        found = cache.get(word)
         if found is None:
             analysed = _word(word)
+            reads_arabizi = _reads_arabizi(analysed, arabizi)
             indices: set[int] = set()
-            for key in analysed.keys:
+            for key in analysed.arabizi_keys if reads_arabizi else analysed.keys:
                 indices.update(self._first.get(key, ()))
             met = sorted(
                 (
@@ -145,6 +207,7 @@ class Lexicon:
                     if _meet(
                         self._words[i][self._anchor[i]],
                         analysed,
+                        reads_arabizi,
                         self.terms[i].concept in ENDING_CONCEPTS,
                     )
                 ),
@@ -164,9 +227,9 @@ class Lexicon:
                 tuple(singles.values()),
                 tuple((offset, frozenset(keys)) for offset, keys in gates.items()),
             )
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            self._cache[word] = found
+            if len(cache) > 200_000:
+                cache.clear()
+            cache[word] = found
         return found
 
     def _candidate(self, index: int) -> _Candidate:
@@ -186,20 +249,25 @@ class Lexicon:
         text: str,
         spans: list[tuple[int, int]] | None = None,
         words: list[str] | None = None,
+        mode: str | None = None,
     ) -> list[Match]:
         """Every match of a term in ``text`` (at most one per concept and anchor word), in
-        order of position; ``spans``: the text's ``word_spans``, and ``words`` the words at
-        them, when the caller has them."""
+        order of position. ``spans``: the text's ``word_spans``, ``words`` the words at them, and
+        ``mode`` how its Latin words are read (``document_language``), when the caller has them."""
         spans = word_spans(text) if spans is None else spans
         words = [text[a:b] for a, b in spans] if words is None else words
+        if mode is None:
+            mode = document_language(words, text)[1]
+        arabizi = mode == "arabizi"
         found: list[Match] = []
         analysed: list[_Word] = []  # each word's forms, made when a longer term needs them
+        keys: list[frozenset[str]] = []
         count = len(spans)
-        cached = list(map(self._cache.get, words))
+        cached = list(map(self._caches[arabizi].get, words))
         starts = (
             cast(list[_Starting], cached)
             if None not in cached
-            else [self._starting(word) for word in words]
+            else [self._starting(word, arabizi) for word in words]
         )
         for position in [i for i, start in enumerate(starts) if start.all]:
             start = starts[position]
@@ -208,9 +276,12 @@ class Lexicon:
                 # Terms of several words only when a neighbour has a key one of them needs.
                 if not analysed:
                     analysed = list(map(_word, words))
-                for offset, keys in start.gates:
+                    keys = [
+                        w.arabizi_keys if _reads_arabizi(w, arabizi) else w.keys for w in analysed
+                    ]
+                for offset, needed in start.gates:
                     near = position + offset
-                    if 0 <= near < count and not keys.isdisjoint(analysed[near].keys):
+                    if 0 <= near < count and not needed.isdisjoint(keys[near]):
                         candidates = start.all
                         break
             if not candidates:
@@ -229,8 +300,13 @@ class Lexicon:
                     if first < 0 or first + length > count:
                         continue
                     if not all(
-                        not part.need.isdisjoint(analysed[position + offset].keys)
-                        and _meet(part, analysed[position + offset], ending)
+                        not part.need.isdisjoint(keys[position + offset])
+                        and _meet(
+                            part,
+                            analysed[position + offset],
+                            _reads_arabizi(analysed[position + offset], arabizi),
+                            ending,
+                        )
                         for offset, part in rest
                     ):
                         continue
@@ -238,6 +314,18 @@ class Lexicon:
                 found.append(Match(concept, term, spans[first][0], spans[first + length - 1][1]))
         found.sort(key=_START)
         return found
+
+
+def _formed(word: _TermWord) -> frozenset[str]:
+    """A term word's keys that are forms (not its folded spelling, as a stop word has)."""
+    w = word.word
+    return w.stems | w.translits | w.skeletons
+
+
+def _reads_arabizi(word: _Word, arabizi: bool) -> bool:
+    """Whether a text's word is read as arabizi: a Latin word in a text of arabizi, or with the
+    digits that only arabizi has ("3azabouni")."""
+    return not word.arabic and (arabizi or word.arabizi_digits)
 
 
 _START = itemgetter(2)  # a Match's start
@@ -250,7 +338,7 @@ class _Candidate(NamedTuple):
     term: Term
     anchor: int
     length: int
-    rest: tuple[tuple[int, _Word], ...]
+    rest: tuple[tuple[int, _TermWord], ...]
     ending: bool
 
 

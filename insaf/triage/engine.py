@@ -143,3 +143,9 @@ def _with_kind(result: TriageResult, kind: str | None) -> TriageResult:
             evidence={**result.evidence, "kind": ["given by the filer"]},
         )
     return result
+
+
+def warm() -> None:
+    """Load the classifier now rather than for the first filing (the web server's workers call
+    this as they start: loading the model takes about a second)."""
+    _classifier()

@@ -60,7 +60,7 @@ KINDS = tuple(str(k) for k in Kind)
 CATEGORIES = tuple(str(c) for c in Category)
 FORMAT = 2  # 2: features scaled by occurrences (a model of format 1 must be retrained)
 # Changes to how features are made change the model's version with the data and the lexicon.
-FEATURES = "chars3-5,tokens,bigrams,concepts+contexts,ages,lang;3;by-occurrence;grave-cues"
+FEATURES = "chars3-5,tokens,bigrams,concepts+contexts,ages,lang;3;by-occurrence;grave-cues;match2"
 
 # A word that states an age by itself ("15", "١٥", "70ans"), and the words around a number that
 # make it an age ("عمره 15", "بعمر 70", "aged 70", "âgée de 80", "15 سنة", "26 عاماً", "15 ans",
@@ -269,7 +269,7 @@ class Featurizer:
         lang, mode = document_language(words, text, language)
         features = list(map(word_features, words, itertools.repeat(mode)))
         bigrams = _bigram_columns(list(itertools.chain.from_iterable(map(_HASHES, features))))
-        matches = self.lexicon.find(text, spans, words)
+        matches = self.lexicon.find(text, spans, words, mode)
         concepts = sorted({m.concept for m in matches})
         # The concepts, and each with the context words that change what it means (the same
         # beating by a neighbour, by an officer, in a queue, in thanks), as one block.
@@ -363,6 +363,16 @@ class Head:
         exp = np.exp(raw)
         shares: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
         return shares
+
+
+def _group_sums(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The sums of consecutive groups of ``values`` (rows), of the given sizes (0 gives 0)."""
+    out = np.zeros((len(sizes), *values.shape[1:]), dtype=np.float64)
+    filled = sizes > 0
+    if filled.any():
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        out[filled] = np.add.reduceat(values, starts[filled], axis=0)
+    return out
 
 
 class _WordTable:
@@ -468,7 +478,7 @@ class TriageModel:
             table.clear()  # start again, never in the middle of a batch
         rows: list[np.ndarray] = []
         extra_columns: list[int] = []
-        extra_values: list[float] = []
+        extra_values_list: list[float] = []
         extra_sizes: list[int] = []
         for one in analysed:
             known = table.rows.setdefault(one.mode, {})
@@ -483,38 +493,27 @@ class TriageModel:
             )
             rows.append(np.asarray(ids, dtype=np.int64))
             extra_columns += one.extra
-            extra_values += one.extra.values()
+            extra_values_list += one.extra.values()
             extra_sizes.append(len(one.extra))
-        count, used = len(analysed), max(table.size, 1)
+        count = len(analysed)
         sizes = np.fromiter(map(len, rows), np.int64, count)
-        indptr = np.zeros(count + 1, np.int64)
-        np.cumsum(sizes, out=indptr[1:])
         flat = np.concatenate(rows) if rows else np.zeros(0, np.int64)
-        words = sparse.csr_matrix(
-            (np.ones(len(flat), np.float32), flat, indptr), shape=(count, used)
-        )
         # Each text's scales: over its character n-grams, and over its tokens and pairs.
         bigrams = [one.bigrams for one in analysed]
         pairs = np.fromiter(map(len, bigrams), np.int64, count)
-        chars = words @ table.char_counts[:used]
-        squares = words @ table.token_squares[:used] + pairs
+        chars = _group_sums(table.char_counts[flat], sizes)
+        squares = _group_sums(table.token_squares[flat], sizes) + pairs
         char_scale = np.divide(1.0, np.sqrt(chars), out=np.zeros(count), where=chars > 0)
         token_scale = np.divide(1.0, np.sqrt(squares), out=np.zeros(count), where=squares > 0)
-        raw = (words @ table.chars[:used]) * char_scale[:, None]
-        raw += (words @ table.tokens[:used]) * token_scale[:, None]
+        raw = _group_sums(table.chars[flat], sizes) * char_scale[:, None]
+        raw += _group_sums(table.tokens[flat], sizes) * token_scale[:, None]
         # The pairs (worth the token scale) and the concept, age and language block.
         extra_counts = np.asarray(extra_sizes, np.int64)
-        columns = np.concatenate([*bigrams, np.asarray(extra_columns, np.int64)])
-        values = np.concatenate(
-            [np.repeat(token_scale, pairs), np.asarray(extra_values, np.float64)]
-        )
-        owners = np.concatenate(
-            [np.repeat(np.arange(count), pairs), np.repeat(np.arange(count), extra_counts)]
-        )
-        others = sparse.csr_matrix(
-            (values.astype(np.float32), (owners, columns)), shape=(count, table.weights.shape[0])
-        )
-        raw += others @ table.weights
+        pair_columns = np.concatenate(bigrams) if bigrams else np.zeros(0, np.int64)
+        pair_values = np.repeat(token_scale, pairs)[:, None]
+        raw += _group_sums(table.weights[pair_columns] * pair_values, pairs)
+        extra_values = np.asarray(extra_values_list, np.float32)[:, None]
+        raw += _group_sums(table.weights[extra_columns] * extra_values, extra_counts)
         return np.asarray(raw, dtype=np.float64), rows
 
     def predict(
@@ -707,6 +706,7 @@ class TriageModel:
             figures=meta.get("figures", {}),
         )
         _ = model.featurizer  # the lexicon, built here once
+        model._words()  # the weights, dense
         return model
 
 

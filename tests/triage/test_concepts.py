@@ -104,3 +104,27 @@ def test_grave_cues(text: str, cues: list[str]) -> None:
 
     lexicon = Lexicon(read_terms(FOLDER))
     assert [text[m.start : m.end] for m in grave_cues(lexicon.find(text))] == cues
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts"),
+    [
+        # Arabic words do not meet English or French terms through Arabic spellings of them.
+        ("ربي يحفظكم ويوفقكم", set()),  # not "rape"
+        ("وجدت الاطارات مكسورة", {"injury"}),
+        # English and French words do not meet Arabic or Arabizi terms.
+        ("I did not hear him when he called me", set()),  # not "died", "killed"
+        ("les enfants et la fille", {"child", "woman"}),  # not "viol", "balles"
+        ("I missed the bus", {"disappearance"}),  # an English stem: "missing"
+        # Arabic words meet Arabizi terms only through the same word.
+        ("هاجمت عصابة المزرعة", {"third_party"}),  # not "3athabouh" (torture)
+        ("ما في علاقة بالموضوع", set()),  # not "3allaqouh" (hung)
+        # Arabizi words meet Arabic terms through their Arabic forms and long skeletons.
+        ("el zabet 3azabouni", {"torture", "personnel"}),
+        ("ani sayeq kia bayn Baghdad w el 7illa", set()),  # "kia": too short a skeleton
+    ],
+)
+def test_scripts_meet_only_as_the_readme_says(text: str, concepts: set[str]) -> None:
+    lexicon = Lexicon(read_terms(FOLDER))
+    grave = {"torture", "sexual_violence", "death", "firearm", "injury", "disappearance"}
+    assert {m.concept for m in lexicon.find(text)} & (grave | concepts) == concepts
