@@ -284,3 +284,27 @@ def test_word_by_word_scores_equal_the_feature_rows(trained: tuple[TriageModel, 
 )
 def test_stated_ages(text: str, found: list[int]) -> None:
     assert ages(text) == found
+
+
+def _wilson_lower(found: int, total: int, z: float = 1.645) -> float:
+    share = found / total
+    spread = z * ((share * (1 - share) + z * z / (4 * total)) / total) ** 0.5
+    return (share + z * z / (2 * total) - spread) / (1 + z * z / total)
+
+
+@pytest.mark.parametrize("positives", [20, 100, 450, 5000])
+def test_grave_recall_keeps_a_margin_for_unseen_texts(positives: int) -> None:
+    """The grave threshold keeps enough positives that 0.95 recall holds on unseen texts with 95%
+    confidence: the fewest found whose Wilson lower bound reaches 0.95."""
+    from insaf.triage.model import _needed_for, _recall_threshold
+
+    needed = _needed_for(0.95, positives)
+    assert needed > 0.95 * positives
+    if needed < positives:
+        assert _wilson_lower(needed, positives) >= 0.95 > _wilson_lower(needed - 1, positives)
+    # The threshold keeps that many positives' scores at or above it.
+    rng = np.random.default_rng(positives)
+    scores = rng.random(positives)
+    labels = [True] * positives
+    threshold = _recall_threshold(scores, labels, 0.95, np.zeros(positives, bool))
+    assert (scores >= threshold).sum() >= needed
