@@ -180,10 +180,6 @@ class Analysed:
     extra: dict[int, float]  # the concept block, ages and language: column -> value
 
     @property
-    def char_count(self) -> int:
-        return sum(map(_CHAR_COUNT, self.features))
-
-    @property
     def token_square(self) -> float:
         return float(sum(map(_TOKEN_SQUARE, self.features))) + len(self.bigrams)
 
@@ -203,7 +199,6 @@ class WordFeatures(NamedTuple):
 
 _HASHES = attrgetter("hashes")
 _FOLDED = attrgetter("folded")
-_CHAR_COUNT = attrgetter("char_count")
 _TOKEN_SQUARE = attrgetter("token_square")
 
 
