@@ -238,60 +238,26 @@ def _latin_language(parts: list[_Part], text: str | None) -> str:
     return english_or_french(latin)
 
 
-def _language(parts: list[_Part], text: str) -> tuple[str, str]:
-    """(language of the text, language of its Latin-script words)."""
-    arabic = latin = 0
-    latin_parts = []
-    for part in parts:
-        if part.kind == AR:
-            arabic += len(part.form)
-        elif part.kind == LATIN:
-            latin += len(part.form)
-            latin_parts.append(part)
-    if arabic and arabic >= latin:
-        # The Latin words of a mostly Arabic text are a few names or terms: their language is
-        # told only when they say it themselves (stop words, arabizi).
-        return "ar", _latin_language(latin_parts, None) if latin_parts else "und"
-    if not latin:
-        return "und", "und"
-    language = _latin_language(latin_parts, text)
-    return language, language
-
-
 def _words(text: str) -> list[str]:
     if "'" in text or "’" in text:
         return WORD.findall(text)
     return _WORD_PLAIN.findall(text)
 
 
-def _text_parts(text: str) -> list[_Part]:
-    return [part for word in _words(text) for part in _parts(word)]
-
-
 def detect_language(text: str) -> str:
     """``"ar"``, ``"en"``, ``"fr"``, ``"arabizi"`` or ``"und"``: the language most of ``text``
     is written in (Arabic script counts as ``"ar"``, whatever the dialect)."""
-    return _language(_text_parts(text), text)[0]
+    return document_language(_words(text), text)[0]
 
 
 # --- Documents and queries -----------------------------------------------------------------------
 
 
-def document_mode(parts: list[_Part], text: str, language: str | None = None) -> str:
-    """How the Latin-script words of a text are analysed (en, fr, arabizi or und): ``language``
-    when it is one of these, otherwise what the text's Latin words say."""
-    if language in ("en", "fr", "arabizi"):
-        return language
-    for part in parts:
-        if part.kind == LATIN:
-            return _language(parts, text)[1]
-    return "und"
-
-
 def document_language(words: list[str], text: str, language: str | None = None) -> tuple[str, str]:
-    """(language, mode) of a text whose words (``word_spans``) are ``words``: its language as
-    ``detect_language`` tells it (or ``language`` when given), and how its Latin words are
-    analysed (``document_mode``), as ``analyze_document(text, language)`` does."""
+    """(language, mode) of a text whose words (``word_spans``) are ``words``: its language, as
+    ``detect_language`` tells it (or ``language`` when given), and how its Latin-script words are
+    analysed (the mode: ``language`` when it is en, fr or arabizi, otherwise what those words
+    say: en, fr, arabizi or und)."""
     letters = sum(map(_letters, words))
     arabic, latin = letters % _LATIN_UNIT, letters // _LATIN_UNIT
     given = language if language in ("en", "fr", "arabizi") else None
@@ -302,7 +268,8 @@ def document_language(words: list[str], text: str, language: str | None = None) 
         return language, given or "und"
     latin_parts = [part for parts in map(_latin_parts, words) if parts for part in parts]
     if arabic and arabic >= latin:
-        # As in _language: the Latin words of a mostly Arabic text tell only what they say.
+        # The Latin words of a mostly Arabic text are a few names or terms: their language is
+        # told only when they say it themselves (stop words, arabizi).
         detected, latin_language = "ar", _latin_language(latin_parts, None)
     else:
         detected = latin_language = _latin_language(latin_parts, text)
@@ -333,7 +300,7 @@ def _latin_parts(word: str) -> tuple[_Part, ...]:
 @lru_cache(maxsize=262144)
 def word_tokens(word: str, mode: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(main, alternate) index tokens of one word of a document whose Latin words are analysed
-    in ``mode`` (``document_mode``); a document's streams are its words' in order."""
+    in ``mode`` (``document_language``); a document's streams are its words' in order."""
     main: tuple[str, ...] = ()
     alternate: tuple[str, ...] = ()
     for part in _parts(word):
@@ -351,8 +318,9 @@ def analyze_document(text: str, language: str | None = None) -> Analysis:
     """The token streams of a document; ``language`` (one of LANGUAGES) is detected when None.
     Given, it decides how the Latin-script words are stemmed: en and fr by Snowball, arabizi as
     arabizi, ar and und by what the Latin words themselves say."""
-    parts = _text_parts(text)
-    mode = document_mode(parts, text, language)
+    words = _words(text)
+    mode = document_language(words, text, language)[1]
+    parts = [part for word in words for part in _parts(word)]
     main: list[str] = []
     alternate: list[str] = []
     spellings: list[tuple[str, str]] = []

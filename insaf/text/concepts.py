@@ -107,6 +107,7 @@ class _TermWord(NamedTuple):
     word: _Word
     kind: str  # ARABIC (Arabic script), LATIN (English or French), ARABIZI (Latin script)
     need: frozenset[str]  # a text's word must have one of these keys
+    formed: bool  # it has forms to meet (else it is a stop word, met by its folded spelling)
 
 
 def _term_word(word: str, lang: str) -> _TermWord:
@@ -118,7 +119,7 @@ def _term_word(word: str, lang: str) -> _TermWord:
     else:
         kind = ARABIZI
         need = analysed.stems | analysed.translits | analysed.skeletons
-    return _TermWord(analysed, kind, need or frozenset({"=" + analysed.folded}))
+    return _TermWord(analysed, kind, need or frozenset({"=" + analysed.folded}), bool(need))
 
 
 def _meet(term: _TermWord, word: _Word, arabizi: bool, ending: bool) -> bool:
@@ -174,7 +175,7 @@ class Lexicon:
             # Found by its longest word with forms, the rarest in texts ("une rançon" by
             # "rançon", not by "une"; "je suis allée" by "allée"); a term of stop words only by
             # its first word, folded.
-            formed = [i for i, w in enumerate(words) if not w.need.isdisjoint(_formed(w))]
+            formed = [i for i, w in enumerate(words) if w.formed]
             anchor = max(formed, key=lambda i: (len(words[i].word.folded), -i)) if formed else 0
             self._anchor.append(anchor)
             self._candidates.append(self._candidate(index))
@@ -314,12 +315,6 @@ class Lexicon:
                 found.append(Match(concept, term, spans[first][0], spans[first + length - 1][1]))
         found.sort(key=_START)
         return found
-
-
-def _formed(word: _TermWord) -> frozenset[str]:
-    """A term word's keys that are forms (not its folded spelling, as a stop word has)."""
-    w = word.word
-    return w.stems | w.translits | w.skeletons
 
 
 def _reads_arabizi(word: _Word, arabizi: bool) -> bool:

@@ -171,7 +171,7 @@ class Analysed:
 
     text: str
     language: str
-    mode: str  # how its Latin-script words were analysed (insaf.text.analysis.document_mode)
+    mode: str  # how its Latin-script words were analysed (insaf.text.analysis.document_language)
     matches: list[Match]
     words: list[tuple[int, int]]  # (start, end) of each word
     strings: list[str]  # each word
