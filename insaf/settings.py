@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "insaf.complaints",
     "insaf.search",
     "insaf.api",
+    "insaf.portal",
 ]
 
 MIDDLEWARE = [
@@ -342,6 +343,8 @@ LANGUAGES = [("ar", _("Arabic")), ("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "insaf" / "locale"]
 USE_I18N = True
 USE_TZ = True
+# Formats Django lacks for a language (Arabic date-times), looked up before its own.
+FORMAT_MODULE_PATH = ["insaf.formats"]
 TIME_ZONE = "UTC"
 
 # --- Static and uploaded files -------------------------------------------------------------------

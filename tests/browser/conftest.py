@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
-from tests.servers import insaf_ok, server_env, start_gunicorn, stop_gunicorn
+from tests.servers import ROOT, insaf_ok, server_env, start_gunicorn, stop_gunicorn
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -75,7 +75,10 @@ def _serve(var_dir: Path, env: dict[str, str], username: str, password: str) -> 
 @pytest.fixture(scope="session")
 def demo_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     var_dir = tmp_path_factory.mktemp("demo-server")
-    env = server_env(var_dir, {"INSAF_DEMO": "1"})
+    # The browser tests file and open many cases from one address: the limits are raised.
+    env = server_env(
+        var_dir, {"INSAF_DEMO": "1", "INSAF_RATE_FILE": "500/hour", "INSAF_RATE_TRACK": "500/hour"}
+    )
     insaf_ok(env, "migrate", "--no-input", "-v", "0")
     insaf_ok(env, "collectstatic", "--no-input", "-v", "0")
     insaf_ok(env, "demo")
@@ -182,6 +185,29 @@ def open_page(chromium: Browser) -> Iterator[Callable[..., Page]]:
         context.close()
     assert not foreign, f"pages requested other hosts: {foreign}"
     assert not errors, "the browser reported errors:\n" + "\n".join(errors)
+
+
+ARTEFACTS = Path(os.environ.get("INSAF_TEST_ARTEFACTS", ROOT / "var" / "test-artefacts"))
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
+    """Save a full-page screenshot as a test artefact, as
+    var/test-artefacts/screenshots/TEST/NN-NAME.png (INSAF_TEST_ARTEFACTS moves the folder)."""
+    folder = ARTEFACTS / "screenshots" / request.node.name.replace("/", "_")
+    if folder.exists():
+        for old in folder.glob("*.png"):
+            old.unlink()
+    taken: list[Path] = []
+
+    def take(page: Page, name: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{len(taken) + 1:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        taken.append(path)
+        return path
+
+    return take
 
 
 @pytest.fixture

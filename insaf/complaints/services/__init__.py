@@ -1,6 +1,8 @@
 """The complaint services: every write on a case goes through one of these functions."""
 
 from insaf.complaints.services.filer import (
+    FilerActions,
+    filer_actions,
     filer_add_info,
     filer_appeal,
     filer_case,
@@ -22,6 +24,7 @@ from insaf.complaints.services.workflow import (
 )
 
 __all__ = [
+    "FilerActions",
     "LabelChanges",
     "PersonInput",
     "Submission",
@@ -31,6 +34,7 @@ __all__ = [
     "complaint_note",
     "complaint_submit",
     "complaint_transition",
+    "filer_actions",
     "filer_add_info",
     "filer_appeal",
     "filer_case",

@@ -66,6 +66,32 @@ class Upload:
     name: str
 
 
+def upload_check(upload: Upload, *, size: int) -> None:
+    """InvalidInput unless the file would be accepted (type read from its content, size within the
+    limit); the stream is left at its start. For a form that files a case with its files: every
+    file is checked before anything is written."""
+    head = upload.stream.read(SNIFF_BYTES)
+    upload.stream.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ACCEPTED:
+        raise InvalidInput(
+            fields={"file": _("Send a PDF, Word document, photo, audio or video file.")}
+        )
+    limit = _max_bytes()
+    if size > limit:
+        raise InvalidInput(
+            fields={
+                "file": _("The file is larger than %(megabytes)d MB.")
+                % {"megabytes": max(1, limit // (1024 * 1024))}
+            }
+        )
+
+
+def upload_limit() -> tuple[int, int]:
+    """(largest file in bytes, most files per case)."""
+    return _max_bytes(), _max_count()
+
+
 def attachment_add(
     *, complaint_id: int, upload: Upload, actor: User | None, by_filer: bool = False
 ) -> Attachment:

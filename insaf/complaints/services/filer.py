@@ -59,6 +59,34 @@ def public_timeline(case: Complaint) -> list[PublicEvent]:
     ]
 
 
+@dataclass(frozen=True)
+class FilerActions:
+    """What the filer may do on the case now (the pages offer these and only these)."""
+
+    add_info: bool
+    answer: bool  # the case awaits the filer's answer to a question
+    withdraw: bool
+    appeal: bool
+    rate: bool
+
+
+def filer_actions(case: Complaint, *, now: dt.datetime | None = None) -> FilerActions:
+    """The same conditions the filer services check, read without locking the case."""
+    now = now or timezone.now()
+    open_ = case.status in transitions.OPEN
+    appealed = CaseEvent.objects.filter(complaint=case, type=EventType.APPEAL).exists()
+    return FilerActions(
+        add_info=open_,
+        answer=case.status == Status.AWAITING_INFO,
+        withdraw=open_,
+        appeal=case.status == Status.CLOSED
+        and not appealed
+        and case.appeal_until is not None
+        and now <= case.appeal_until,
+        rate=not open_ and not Feedback.objects.filter(complaint=case).exists(),
+    )
+
+
 def _text(value: str, field: str = "text") -> str:
     value = (value or "").strip()
     if not 1 <= len(value) <= MESSAGE_MAX:

@@ -13,7 +13,7 @@ transaction with its timeline, audit event and notifications.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -99,6 +99,7 @@ def complaint_submit(
     channel: Channel | str,
     anonymous: bool,
     complainant: PersonInput | None = None,
+    victim: PersonInput | None = None,
     kind: str | None = None,
     language: str | None = None,
     subject: str = "",
@@ -115,6 +116,7 @@ def complaint_submit(
         text=text,
         anonymous=anonymous,
         complainant=complainant,
+        victim=victim,
         kind=kind,
         language=language,
         subject=subject,
@@ -275,6 +277,7 @@ def _prepare(
     text: str,
     anonymous: bool,
     complainant: PersonInput | None,
+    victim: PersonInput | None,
     kind: str | None,
     language: str | None,
     subject: str,
@@ -316,6 +319,18 @@ def _prepare(
             people.append(build_person(complainant, calling_code=country_row.calling_code))
         except InvalidInput as invalid:
             errors.update(invalid.fields)
+    if victim is not None and not victim.is_empty() and country_row is not None:
+        # The person harmed, when it is not the filer (named by the filer; may stay unnamed).
+        try:
+            people.append(
+                build_person(
+                    replace(victim, role=PersonRole.VICTIM), calling_code=country_row.calling_code
+                )
+            )
+        except InvalidInput as invalid:
+            errors.update(
+                {f"victim.{key.split('.', 1)[-1]}": value for key, value in invalid.fields.items()}
+            )
     if errors or config is None:
         raise InvalidInput(fields=errors)
     code = new_receipt_code() if anonymous else None
