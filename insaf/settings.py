@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "insaf.search",
     "insaf.api",
     "insaf.portal",
+    "insaf.workspace",
 ]
 
 MIDDLEWARE = [

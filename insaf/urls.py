@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", include("insaf.core.urls")),
     path("", include("insaf.portal.urls")),
+    path("work/", include("insaf.workspace.urls")),
     path("accounts/", include("insaf.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("insaf.api.urls")),

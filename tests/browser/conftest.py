@@ -85,6 +85,28 @@ def demo_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -
     yield from _serve(var_dir, env, "natadmin", DEMO_PASSWORD)
 
 
+@pytest.fixture(scope="session")
+def workflow_server(
+    chromium_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The demo data with two-factor sign-in required, for the whole flow of a case: a filer on
+    the portal and an officer who signs in with a TOTP code."""
+    var_dir = tmp_path_factory.mktemp("workflow-server")
+    env = server_env(
+        var_dir,
+        {
+            "INSAF_DEMO": "1",
+            "INSAF_REQUIRE_2FA": "1",
+            "INSAF_RATE_FILE": "500/hour",
+            "INSAF_RATE_TRACK": "500/hour",
+        },
+    )
+    insaf_ok(env, "migrate", "--no-input", "-v", "0")
+    insaf_ok(env, "collectstatic", "--no-input", "-v", "0")
+    insaf_ok(env, "demo")
+    yield from _serve(var_dir, env, "unithead", DEMO_PASSWORD)
+
+
 _CREATE_ADMIN = f"""
 from insaf.accounts.roles import Role
 from insaf.accounts.services import membership_grant, user_create

@@ -1,0 +1,176 @@
+"""The workspace's forms: queue filters, and the changes an officer makes to a case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from insaf.accounts.models import User
+from insaf.complaints.enums import Status
+from insaf.complaints.services.workflow import MESSAGE_MAX
+from insaf.triage.labels import Category, Kind, Priority, Vulnerable
+
+ANY = [("", _("Any"))]
+
+VIEWS = [
+    ("mine", _("Mine")),
+    ("unit", _("My unit")),
+    ("oversight", _("Oversight (grave)")),
+    ("overdue", _("Overdue")),
+]
+SORTS = [
+    ("urgency", _("Most urgent first")),
+    ("deadline", _("Nearest deadline")),
+    ("newest", _("Newest")),
+    ("oldest", _("Oldest")),
+]
+
+
+def _styled(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select form-select-sm")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
+
+
+class QueueFilters(forms.Form):
+    view = forms.ChoiceField(label=_("Queue"), choices=VIEWS, required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=500,
+        widget=forms.SearchInput(attrs={"dir": "auto", "class": "form-control form-control-sm"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ANY + list(Status.choices), required=False
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=ANY + list(Priority.choices), required=False
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), choices=ANY + list(Category.choices), required=False
+    )
+    vulnerable = forms.ChoiceField(
+        label=_("Vulnerable group"), choices=ANY + list(Vulnerable.choices), required=False
+    )
+    sort = forms.ChoiceField(label=_("Order"), choices=SORTS, required=False)
+    page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class VersionedForm(forms.Form):
+    """Every change carries the version of the case the officer saw: a stale one changes nothing."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class TransitionForm(VersionedForm):
+    name = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    message = forms.CharField(
+        label=_("Message to the filer (optional)"),
+        required=False,
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto", "class": "form-control"}),
+    )
+
+
+class AssignForm(VersionedForm):
+    officer = forms.ModelChoiceField(
+        label=_("Officer"), queryset=User.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["officer"]
+        field.queryset = officers  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.get_username()  # type: ignore[attr-defined]
+        _styled(self)
+
+
+class BulkAssignForm(AssignForm):
+    version = None  # type: ignore[assignment]  # each row carries its own
+    cases = forms.MultipleChoiceField(label=_("Cases"), choices=[])
+
+    def __init__(self, *args: Any, references: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = [(r, r) for r in references]  # type: ignore[attr-defined]
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Internal note (never shown to the filer)"),
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto", "class": "form-control"}),
+    )
+
+
+class MessageForm(VersionedForm):
+    body = forms.CharField(
+        label=_("Message to the filer"),
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto", "class": "form-control"}),
+    )
+    question = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class LabelsForm(VersionedForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    grave = forms.BooleanField(label=_("Grave human-rights allegation"), required=False)
+    vulnerable = forms.MultipleChoiceField(
+        label=_("Vulnerable groups"),
+        choices=Vulnerable.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to see who filed?"),
+        help_text=_("Recorded on the case's timeline and in the audit trail."),
+        min_length=10,
+        max_length=500,
+        widget=forms.TextInput(attrs={"dir": "auto", "class": "form-control"}),
+    )
+
+
+class LinkForm(forms.Form):
+    other = forms.CharField(
+        label=_("Other case's reference"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"dir": "ltr", "class": "form-control"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Link as"),
+        choices=[("duplicate", _("Duplicate")), ("related", _("Related"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"dir": "auto", "class": "form-control"}),
+    )
+
+
+class FileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Attach a file (internal)"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
+    )

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from insaf.workspace import views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("assign/", views.bulk_assign, name="bulk_assign"),
+    path("cases/<str:reference>/", views.case_page, name="case"),
+    path("cases/<str:reference>/do/<str:name>/", views.case_transition, name="transition"),
+    path("cases/<str:reference>/assign/", views.case_assign, name="assign"),
+    path("cases/<str:reference>/note/", views.case_note, name="note"),
+    path("cases/<str:reference>/message/", views.case_message, name="message"),
+    path("cases/<str:reference>/labels/", views.case_labels, name="labels"),
+    path("cases/<str:reference>/identity/", views.case_reveal, name="reveal"),
+    path("cases/<str:reference>/link/", views.case_link_add, name="link"),
+    path("cases/<str:reference>/files/", views.case_file_add, name="file_add"),
+    path("cases/<str:reference>/files/<int:file_id>/", views.case_file, name="file"),
+]

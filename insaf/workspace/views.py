@@ -1,0 +1,624 @@
+"""The staff workspace: the queues, a case with everything an officer does on it, and bulk
+assignment.
+
+Reads go through the selectors (insaf/complaints/selectors.py) and writes through the services,
+exactly as the staff API does: scoping is a WHERE clause, every change carries the version the
+officer saw (a stale one is refused with 409 and changes nothing), and the timeline and the audit
+trail are written by the services. Identities are shown only on the answer to a reasoned reveal,
+never stored in the session or put in a link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from insaf.accounts.access import memberships_of, roles_of, staff_for
+from insaf.accounts.models import User
+from insaf.accounts.roles import Role
+from insaf.api.public import download
+from insaf.complaints import transitions
+from insaf.complaints.enums import EventType, Status
+from insaf.complaints.errors import CaseError, NotFound
+from insaf.complaints.models import CaseEvent, Complaint
+from insaf.complaints.selectors import (
+    can_see_identity,
+    case_for,
+    oversight_queue_for,
+    queue_for,
+)
+from insaf.complaints.services import (
+    LabelChanges,
+    complaint_assign,
+    complaint_correct_labels,
+    complaint_message,
+    complaint_note,
+    complaint_transition,
+    identity_reveal,
+)
+from insaf.complaints.services.attachments import (
+    Upload,
+    attachment_add,
+    attachment_open,
+    attachments_of,
+)
+from insaf.complaints.services.workflow import transitions_for
+from insaf.search.query import QueryError
+from insaf.search.services import Filters, search
+from insaf.search.similar import case_link, links_of, similar_cases
+from insaf.triage.labels import Vulnerable, vulnerable_mask
+from insaf.workspace.evidence import marked
+from insaf.workspace.forms import (
+    AssignForm,
+    BulkAssignForm,
+    FileForm,
+    LabelsForm,
+    LinkForm,
+    MessageForm,
+    NoteForm,
+    QueueFilters,
+    RevealForm,
+    TransitionForm,
+)
+
+PAGE = 50
+
+# What the officer sees on each transition's button.
+TRANSITION_LABELS: dict[str, Any] = {
+    "start": gettext_lazy("Start work"),
+    "request_info": gettext_lazy("Ask the filer"),
+    "receive_info": gettext_lazy("Information received"),
+    "resolve": gettext_lazy("Resolve"),
+    "not_uphold": gettext_lazy("Not upheld"),
+    "refer": gettext_lazy("Refer to a partner institution"),
+    "withdraw": gettext_lazy("Withdraw for the filer"),
+    "merge": gettext_lazy("Close as duplicate"),
+    "close": gettext_lazy("Close"),
+    "uphold": gettext_lazy("Uphold the decision"),
+    "overturn": gettext_lazy("Overturn the decision"),
+}
+# Transitions that need a message to the filer (the decision's reasons, the question).
+NEEDS_MESSAGE = frozenset({"request_info", "resolve", "not_uphold", "refer", "uphold", "overturn"})
+
+
+def _supervises(user: User) -> bool:
+    return bool(roles_of(user) & transitions.SUPERVISORS)
+
+
+def _officers(user: User) -> QuerySet[User]:
+    """The staff this user may assign cases to (the service checks each case again)."""
+    workers = transitions.WORKERS | transitions.SUPERVISORS
+    return (
+        staff_for(user)
+        .filter(is_active=True, memberships__role__in=[str(r) for r in workers])
+        .distinct()
+        .order_by("username")
+    )
+
+
+# --- Queues --------------------------------------------------------------------------------------
+
+
+def _queue(user: User, view: str) -> QuerySet[Complaint]:
+    cases = queue_for(user)
+    if view == "mine":
+        return cases.filter(handling_officer=user)
+    if view == "unit":
+        units = [m.unit_id for m in memberships_of(user) if m.unit_id is not None]
+        return (
+            cases.filter(Q(handling_unit_id__in=units) | Q(reviewing_unit_id__in=units))
+            if (units)
+            else cases
+        )
+    if view == "oversight":
+        return oversight_queue_for(user)
+    if view == "overdue":
+        now = timezone.now()
+        return cases.filter(
+            Q(resolve_due_at__lt=now) | Q(acknowledged_at__isnull=True, ack_due_at__lt=now)
+        )
+    return cases
+
+
+def _ordered(cases: QuerySet[Complaint], sort: str) -> QuerySet[Complaint]:
+    if sort == "deadline":
+        return cases.order_by("resolve_due_at", "id")
+    if sort == "newest":
+        return cases.order_by("-received_at", "-id")
+    if sort == "oldest":
+        return cases.order_by("received_at", "id")
+    return cases  # queue_for's urgency order
+
+
+@dataclass(frozen=True)
+class Row:
+    case: Complaint
+    snippet: str = ""
+    overdue: bool = False
+
+
+def _default_view(user: User) -> str:
+    roles = roles_of(user)
+    if Role.OVERSIGHT_OFFICER in roles:
+        return "oversight"
+    if roles == {Role.INVESTIGATOR}:
+        return "mine"
+    return "unit"
+
+
+@never_cache
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    filters = QueueFilters(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    view = data.get("view") or _default_view(user)
+    page = data.get("page") or 1
+    now = timezone.now()
+    rows: list[Row] = []
+    more = False
+    query = (data.get("q") or "").strip()
+    if query:
+        found_filters = Filters(
+            status=(data["status"],) if data.get("status") else tuple(transitions.OPEN),
+            priority=(data["priority"],) if data.get("priority") else (),
+            category=(data["category"],) if data.get("category") else (),
+            vulnerable=(data["vulnerable"],) if data.get("vulnerable") else (),
+        )
+        try:
+            results = search(
+                query, user=user, filters=found_filters, limit=PAGE + 1, offset=(page - 1) * PAGE
+            )
+        except QueryError:
+            filters.add_error(
+                "q", _("The query has no word to look for (only common words or exclusions).")
+            )
+        else:
+            hits = results.hits
+            more = len(hits) > PAGE
+            rows = [Row(hit.complaint, hit.snippet) for hit in hits[:PAGE]]
+    else:
+        cases = _queue(user, view)
+        for name in ("status", "priority", "category"):
+            if data.get(name):
+                cases = cases.filter(**{name: data[name]})
+        if data.get("vulnerable"):
+            bit = vulnerable_mask([data["vulnerable"]])
+            cases = cases.alias(group=F("vulnerable_mask").bitand(bit)).filter(group__gt=0)
+        cases = _ordered(cases, data.get("sort") or "urgency")
+        found = list(cases[(page - 1) * PAGE : page * PAGE + 1])
+        more = len(found) > PAGE
+        rows = [Row(case) for case in found[:PAGE]]
+    rows = [
+        Row(
+            row.case,
+            row.snippet,
+            overdue=bool(row.case.resolve_due_at and row.case.resolve_due_at < now),
+        )
+        for row in rows
+    ]
+    supervisor = _supervises(user)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "workspace/queue.html",
+        {
+            "filters": filters,
+            "view": view,
+            "views": [(key, label) for key, label in filters.fields["view"].choices],  # type: ignore[attr-defined]
+            "rows": rows,
+            "query": query,
+            "page": page,
+            "more": more,
+            "params": params.urlencode(),
+            "supervisor": supervisor,
+            "officers": _officers(user) if supervisor else [],
+            "now": now,
+        },
+    )
+
+
+@require_POST
+@login_required
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    references = request.POST.getlist("cases")
+    form = BulkAssignForm(request.POST, officers=_officers(user), references=references)
+    back = request.POST.get("next") or reverse("workspace:queue")
+    if not back.startswith("/work/"):
+        back = reverse("workspace:queue")
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one case and an officer."))
+        return redirect(back)
+    officer = form.cleaned_data["officer"]
+    done, refused = [], []
+    for reference in form.cleaned_data["cases"]:
+        try:
+            case = case_for(user, reference)
+            version = int(request.POST.get(f"version-{reference}") or 0)
+            complaint_assign(actor=user, complaint_id=case.pk, version=version, officer=officer)
+        except (CaseError, ValueError) as error:
+            message = error.message if isinstance(error, CaseError) else error
+            refused.append(f"{reference}: {message}")
+        else:
+            done.append(reference)
+    if done:
+        messages.success(
+            request,
+            _("Assigned to %(officer)s: %(cases)s.")
+            % {"officer": officer.get_username(), "cases": ", ".join(done)},
+        )
+    for line in refused:
+        messages.error(request, line)
+    return redirect(back)
+
+
+# --- A case --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    form: TransitionForm
+    needs_message: bool
+
+
+@dataclass(frozen=True)
+class Entry:
+    event: CaseEvent
+    title: str
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+def _timeline(case: Complaint) -> list[Entry]:
+    entries = []
+    events = CaseEvent.objects.filter(complaint=case).select_related("actor")
+    for event in events.order_by("created_at", "id"):
+        title = str(EventType(event.type).label) if event.type in EventType.values else event.type
+        if event.to_status:
+            title = f"{title}: {_status_label(event.to_status)}"
+        entries.append(Entry(event, title))
+    return entries
+
+
+SOURCES: dict[str, Any] = {
+    "triage": gettext_lazy("Triage"),
+    "officer": gettext_lazy("Officer"),
+    "filer": gettext_lazy("Filer"),
+}
+
+
+def _evidence_label(key: str) -> str:
+    """``category`` → Category; ``vulnerable.child`` → Vulnerable group: Child (under 18)."""
+    if key.startswith("vulnerable."):
+        group = key.split(".", 1)[1]
+        name = Vulnerable(group).label if group in Vulnerable.values else group
+        return _("Vulnerable group: %(group)s") % {"group": name}
+    names = {"kind": _("Kind"), "category": _("Category"), "grave": _("Grave")}
+    return names.get(key, key)
+
+
+def _case_page(
+    request: HttpRequest,
+    reference: str,
+    *,
+    status: int = 200,
+    identities: list[Any] | None = None,
+    bound: dict[str, forms.Form] | None = None,
+) -> HttpResponse:
+    bound = bound or {}
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        case = case_for(user, reference)
+    except NotFound:
+        raise Http404() from None
+    case = (
+        Complaint.objects.select_related(
+            "country",
+            "handling_unit",
+            "handling_officer",
+            "reviewing_unit",
+            "unit_complained_about",
+        )
+        .filter(pk=case.pk)
+        .get()
+    )
+    version = {"version": case.version}
+    details = case.triage_details or {}
+    evidence: dict[str, list[str]] = details.get("evidence") or {}
+    allowed = transitions_for(user, case)
+    actions = [
+        Action(
+            name=name,
+            label=str(TRANSITION_LABELS.get(name, name)),
+            form=TransitionForm(initial={**version, "name": name}, prefix=f"t-{name}"),
+            needs_message=name in NEEDS_MESSAGE,
+        )
+        for name in allowed
+        if name not in {"merge", "request_info"}
+    ]
+    can_assign = _supervises(user) and case.status in (transitions.OPEN - {Status.RECEIVED})
+    can_work = bool(roles_of(user) & (transitions.WORKERS | transitions.SUPERVISORS))
+    similar = similar_cases(user, case)
+    context = {
+        "case": case,
+        "tz": case.country.timezone,
+        "now": timezone.now(),
+        "pieces": marked(case.text, evidence),
+        "evidence": [(_evidence_label(key), words) for key, words in sorted(evidence.items())],
+        "confidence": details.get("confidence") or {},
+        "sources": {
+            key: SOURCES.get(str(value), value) for key, value in (case.label_sources or {}).items()
+        },
+        "vulnerable_labels": [Vulnerable(v).label for v in case.vulnerable],
+        "timeline": _timeline(case),
+        "files": attachments_of(case, public_only=False),
+        "actions": actions,
+        "ask_allowed": "request_info" in allowed,
+        "can_assign": can_assign,
+        "can_work": can_work,
+        "can_reply": can_work and case.status in transitions.OPEN | transitions.DECIDED,
+        "can_see_identity": can_see_identity(user, case),
+        "identities": identities,
+        "similar": similar,
+        "links": links_of(user, case),
+        "assign_form": bound.get("assign_form")
+        or (AssignForm(initial=version, officers=_officers(user)) if can_assign else None),
+        "note_form": bound.get("note_form") or NoteForm(),
+        "message_form": bound.get("message_form") or MessageForm(initial=version),
+        "labels_form": bound.get("labels_form")
+        or LabelsForm(
+            initial={
+                **version,
+                "kind": case.kind,
+                "category": case.category,
+                "grave": case.grave,
+                "vulnerable": case.vulnerable,
+            }
+        ),
+        "reveal_form": bound.get("reveal_form") or RevealForm(),
+        "link_form": bound.get("link_form") or LinkForm(),
+        "file_form": bound.get("file_form") or FileForm(),
+        "error_form": next((f for f in bound.values() if f.errors), None),
+    }
+    return render(request, "workspace/case.html", context, status=status)
+
+
+@never_cache
+@login_required
+def case_page(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_page(request, reference.upper())
+
+
+def _refused(
+    request: HttpRequest, reference: str, form: forms.Form, error: CaseError, key: str
+) -> HttpResponse:
+    """A service's refusal, on the form that asked (stale versions say to reload)."""
+    if error.fields:
+        for field, message in error.fields.items():
+            form.add_error(field if field in form.fields else None, str(message))
+    else:
+        form.add_error(None, str(error.message))
+    return _case_page(request, reference, status=error.status, bound={key: form})
+
+
+def _visible(request: HttpRequest, reference: str) -> Complaint:
+    try:
+        return case_for(request.user, reference.upper())
+    except NotFound:
+        raise Http404() from None
+
+
+def _done(request: HttpRequest, case: Complaint, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("workspace:case", reference=case.reference)
+
+
+@require_POST
+@login_required
+def case_transition(request: HttpRequest, reference: str, name: str) -> HttpResponse:
+    case = _visible(request, reference)
+    form = TransitionForm(request.POST, prefix=f"t-{name}")
+    if not form.is_valid() or form.cleaned_data["name"] != name:
+        form.add_error(None, _("Reload the case and try again."))
+        return _case_page(request, case.reference, status=422, bound={"transition_form": form})
+    message = form.cleaned_data["message"].strip()
+    if name in NEEDS_MESSAGE and not message:
+        form.add_error("message", _("Write the message the filer will read."))
+        return _case_page(request, case.reference, status=422, bound={"transition_form": form})
+    try:
+        complaint_transition(
+            actor=request.user,  # type: ignore[arg-type]
+            complaint_id=case.pk,
+            version=form.cleaned_data["version"],
+            name=name,
+            message=message,
+        )
+    except CaseError as error:
+        return _refused(request, case.reference, form, error, "transition_form")
+    return _done(request, case, _("Done: %(step)s.") % {"step": TRANSITION_LABELS.get(name, name)})
+
+
+@require_POST
+@login_required
+def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _visible(request, reference)
+    form = AssignForm(request.POST, officers=_officers(request.user))  # type: ignore[arg-type]
+    if not form.is_valid():
+        return _case_page(request, case.reference, status=422, bound={"assign_form": form})
+    try:
+        complaint_assign(
+            actor=request.user,  # type: ignore[arg-type]
+            complaint_id=case.pk,
+            version=form.cleaned_data["version"],
+            officer=form.cleaned_data["officer"],
+        )
+    except CaseError as error:
+        return _refused(request, case.reference, form, error, "assign_form")
+    return _done(
+        request,
+        case,
+        _("Assigned to %(officer)s.") % {"officer": form.cleaned_data["officer"].get_username()},
+    )
+
+
+@require_POST
+@login_required
+def case_note(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _visible(request, reference)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case.reference, status=422, bound={"note_form": form})
+    try:
+        complaint_note(actor=request.user, complaint_id=case.pk, body=form.cleaned_data["body"])  # type: ignore[arg-type]
+    except CaseError as error:
+        return _refused(request, case.reference, form, error, "note_form")
+    return _done(request, case, _("Note added."))
+
+
+@require_POST
+@login_required
+def case_message(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _visible(request, reference)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case.reference, status=422, bound={"message_form": form})
+    question = form.cleaned_data["question"]
+    try:
+        complaint_message(
+            actor=request.user,  # type: ignore[arg-type]
+            complaint_id=case.pk,
+            version=form.cleaned_data["version"],
+            body=form.cleaned_data["body"],
+            question=question,
+        )
+    except CaseError as error:
+        return _refused(request, case.reference, form, error, "message_form")
+    return _done(
+        request,
+        case,
+        _("Your question was sent; the case awaits the filer's answer.")
+        if question
+        else _("Your message was sent to the filer."),
+    )
+
+
+@require_POST
+@login_required
+def case_labels(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _visible(request, reference)
+    form = LabelsForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case.reference, status=422, bound={"labels_form": form})
+    data = form.cleaned_data
+    try:
+        complaint_correct_labels(
+            actor=request.user,  # type: ignore[arg-type]
+            complaint_id=case.pk,
+            version=data["version"],
+            changes=LabelChanges(
+                kind=data["kind"] if data["kind"] != case.kind else None,
+                category=data["category"] if data["category"] != case.category else None,
+                grave=data["grave"] if data["grave"] != case.grave else None,
+                vulnerable=list(data["vulnerable"])
+                if set(data["vulnerable"]) != set(case.vulnerable)
+                else None,
+            ),
+        )
+    except CaseError as error:
+        return _refused(request, case.reference, form, error, "labels_form")
+    return _done(request, case, _("Labels corrected; priority and deadlines follow them."))
+
+
+@never_cache
+@require_POST
+@login_required
+def case_reveal(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _visible(request, reference)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case.reference, status=422, bound={"reveal_form": form})
+    try:
+        people = identity_reveal(
+            actor=request.user,  # type: ignore[arg-type]
+            complaint_id=case.pk,
+            reason=form.cleaned_data["reason"],
+        )
+    except CaseError as error:
+        return _refused(request, case.reference, form, error, "reveal_form")
+    # Shown on this answer only: a reload does not show them again without a new reason.
+    return _case_page(request, case.reference, identities=people)
+
+
+@require_POST
+@login_required
+def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _visible(request, reference)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case.reference, status=422, bound={"link_form": form})
+    try:
+        case_link(
+            actor=request.user,  # type: ignore[arg-type]
+            complaint_id=case.pk,
+            other_reference=form.cleaned_data["other"].strip().upper(),
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+        )
+    except CaseError as error:
+        return _refused(request, case.reference, form, error, "link_form")
+    return _done(request, case, _("Cases linked."))
+
+
+@require_POST
+@login_required
+def case_file_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _visible(request, reference)
+    form = FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _case_page(request, case.reference, status=422, bound={"file_form": form})
+    upload = form.cleaned_data["file"]
+    try:
+        attachment_add(
+            complaint_id=case.pk,
+            upload=Upload(stream=upload, name=upload.name or ""),
+            actor=request.user,  # type: ignore[arg-type]
+        )
+    except CaseError as error:
+        return _refused(request, case.reference, form, error, "file_form")
+    return _done(request, case, _("File attached."))
+
+
+@never_cache
+@login_required
+def case_file(request: HttpRequest, reference: str, file_id: int) -> FileResponse:
+    case = _visible(request, reference)
+    try:
+        attachment, stream = attachment_open(
+            attachment_id=file_id,
+            actor=request.user,  # type: ignore[arg-type]
+        )
+    except NotFound:
+        raise Http404() from None
+    if attachment.complaint_id != case.pk:
+        stream.close()
+        raise Http404()
+    return download(attachment, stream)
