@@ -10,9 +10,12 @@ never stored in the session or put in a link.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from typing import Any
 
+import openpyxl
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +23,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -60,6 +63,7 @@ from insaf.search.query import QueryError
 from insaf.search.services import Filters, search
 from insaf.search.similar import case_link, links_of, similar_cases
 from insaf.triage.labels import Vulnerable, vulnerable_mask
+from insaf.workspace import charts, dashboard
 from insaf.workspace.evidence import marked
 from insaf.workspace.forms import (
     AssignForm,
@@ -622,3 +626,109 @@ def case_file(request: HttpRequest, reference: str, file_id: int) -> FileRespons
         stream.close()
         raise Http404()
     return download(attachment, stream)
+
+
+# --- Dashboard -----------------------------------------------------------------------------------
+
+DASHBOARD_ROLES = frozenset(
+    {Role.UNIT_HEAD, Role.NATIONAL_ADMIN, Role.OVERSIGHT_OFFICER, Role.SYSTEM_ADMIN}
+)
+UNIT_COLUMNS: list[tuple[str, Any]] = [
+    ("unit", gettext_lazy("Unit")),
+    ("received", gettext_lazy("Received")),
+    ("acknowledged", gettext_lazy("Acknowledged")),
+    ("acknowledged_on_time", gettext_lazy("Acknowledged on time")),
+    ("hours_to_acknowledge", gettext_lazy("Average hours to acknowledge")),
+    ("decided", gettext_lazy("Decided")),
+    ("decided_on_time", gettext_lazy("Decided on time")),
+    ("days_to_decide", gettext_lazy("Average days to decide")),
+    ("open_overdue", gettext_lazy("Open and overdue")),
+]
+
+
+def _may_see_dashboard(user: User) -> bool:
+    return bool(roles_of(user) & DASHBOARD_ROLES)
+
+
+def _weeks(request: HttpRequest) -> int:
+    try:
+        return min(52, max(4, int(request.GET.get("weeks", dashboard.WEEKS))))
+    except ValueError:
+        return dashboard.WEEKS
+
+
+@never_cache
+@login_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not _may_see_dashboard(user):
+        return render(request, "workspace/forbidden.html", status=403)
+    weeks = _weeks(request)
+    found = dashboard.figures(user, weeks=weeks)
+    rtl = translation.get_language_bidi()
+    week_label = _("Week of %(day)s")
+    return render(
+        request,
+        "workspace/dashboard.html",
+        {
+            "figures": found,
+            "weeks": weeks,
+            "week_chart": charts.columns([(t.label[5:], t.value) for t in found.per_week], rtl=rtl),
+            "week_rows": [(week_label % {"day": t.label}, t.value) for t in found.per_week],
+            "vulnerable_chart": charts.rows(
+                [(t.label, t.value) for t in found.vulnerable], rtl=rtl
+            ),
+            "columns": UNIT_COLUMNS,
+        },
+    )
+
+
+def _unit_table(user: User, weeks: int) -> tuple[list[str], list[list[Any]]]:
+    found = dashboard.figures(user, weeks=weeks)
+    header = [str(label) for _key, label in UNIT_COLUMNS]
+    body = [
+        [
+            round(value, 1) if isinstance(value, float) else value
+            for value in (getattr(row, key) for key, _label in UNIT_COLUMNS)
+        ]
+        for row in found.units
+    ]
+    return header, body
+
+
+@never_cache
+@login_required
+def dashboard_export(request: HttpRequest, extension: str) -> HttpResponse:
+    """The per-unit table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the
+    Arabic) or XLSX (right to left when the page is)."""
+    user: User = request.user  # type: ignore[assignment]
+    if extension not in {"csv", "xlsx"}:
+        raise Http404()
+    if not _may_see_dashboard(user):
+        return render(request, "workspace/forbidden.html", status=403)
+    header, body = _unit_table(user, _weeks(request))
+    stamp = timezone.now().strftime("%Y%m%d")
+    if extension == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(["" if v is None else v for v in row] for row in body)
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active or workbook.create_sheet()
+        sheet.title = str(_("Units"))[:31]
+        sheet.sheet_view.rightToLeft = translation.get_language_bidi()
+        sheet.append(header)
+        for row in body:
+            sheet.append(row)
+        output = io.BytesIO()
+        workbook.save(output)
+        response = HttpResponse(
+            output.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="insaf-units-{stamp}.{extension}"'
+    return response

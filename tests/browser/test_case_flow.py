@@ -118,6 +118,15 @@ def test_a_case_from_filing_to_rating(
     expect(filer.locator("#timeline li[data-event=feedback]")).to_have_count(1)
     screenshot(filer, "filer-rated")
 
+    # The dashboard, in Arabic: the weeks run from the right, as the page reads.
+    officer.locator("#nav-dashboard").click()
+    expect(officer.locator("#weekly-chart")).to_be_visible()
+    bars = officer.locator("#weekly-chart rect")
+    first, last = bars.first.bounding_box(), bars.last.bounding_box()
+    assert first and last and first["x"] > last["x"], (first, last)
+    assert_accessible(officer, "dashboard (Arabic)")
+    screenshot(officer, "dashboard-ar")
+
     # The workspace in English passes axe too.
     officer.context.add_cookies(
         [{"name": "django_language", "value": "en", "url": workflow_server.url}]
@@ -127,3 +136,9 @@ def test_a_case_from_filing_to_rating(
     assert_accessible(officer, "queue (English)")
     officer.goto(f"/work/cases/{reference}/")
     assert_accessible(officer, "case page (English)")
+    officer.goto("/work/dashboard/")
+    bars = officer.locator("#weekly-chart rect")
+    first, last = bars.first.bounding_box(), bars.last.bounding_box()
+    assert first and last and first["x"] < last["x"], (first, last)
+    assert_accessible(officer, "dashboard (English)")
+    screenshot(officer, "dashboard-en")
