@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from insaf.accounts.models import DateCalendar
 from insaf.core.forms import BootstrapFormMixin
 
 
@@ -40,3 +41,11 @@ ARABIC_DIGITS = str.maketrans(
     "".join(chr(0x0660 + d) for d in range(10)) + "".join(chr(0x06F0 + d) for d in range(10)),
     "0123456789" * 2,
 )
+
+
+class PreferencesForm(forms.Form):
+    calendar = forms.ChoiceField(
+        label=_("Show dates in the calendar"),
+        choices=DateCalendar.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )

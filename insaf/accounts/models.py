@@ -12,8 +12,21 @@ from insaf.accounts.roles import Role
 from insaf.core.models import Agency, Country, Unit
 
 
+class DateCalendar(models.TextChoices):
+    GREGORIAN = "gregorian", _("Gregorian")
+    HIJRI = "hijri", _("Hijri (Umm al-Qura)")
+
+
 class User(AbstractUser):
     """A member of staff. What a user may see and do comes only from their memberships."""
+
+    # How the pages write dates for this user (Saudi offices work in Hijri dates).
+    calendar = models.CharField(
+        _("calendar"),
+        max_length=10,
+        choices=DateCalendar.choices,
+        default=DateCalendar.GREGORIAN,
+    )
 
     class Meta:
         verbose_name = _("staff user")

@@ -47,6 +47,7 @@ AUDITED_USER_FIELDS = (
     "is_active",
     "is_staff",
     "is_superuser",
+    "calendar",
 )
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor_view, name="two_factor"),
+    path("preferences/", views.preferences_view, name="preferences"),
 ]

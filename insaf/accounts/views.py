@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +15,10 @@ from django.utils.translation import ngettext
 from django_otp import login as otp_login
 
 from insaf.accounts import two_factor
-from insaf.accounts.forms import LoginForm, TokenForm
+from insaf.accounts.forms import LoginForm, PreferencesForm, TokenForm
+from insaf.accounts.models import User
+from insaf.accounts.services import user_update
+from insaf.core.models import Country
 
 
 class LoginView(auth_views.LoginView):
@@ -70,3 +75,20 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         "secret": two_factor.secret_base32(device) if enrolling else "",
     }
     return render(request, "accounts/two_factor.html", context)
+
+
+@login_required
+def preferences_view(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own settings: the calendar dates are shown in."""
+    user: User = request.user  # type: ignore[assignment]
+    form = PreferencesForm(request.POST or None, initial={"calendar": user.calendar})
+    if request.method == "POST" and form.is_valid():
+        user_update(actor=user, user=user, calendar=form.cleaned_data["calendar"])
+        messages.success(request, _("Your preferences were saved."))
+        return redirect("accounts:preferences")
+    country = Country.objects.filter(pk=settings.INSAF_COUNTRY).only("timezone").first()
+    return render(
+        request,
+        "accounts/preferences.html",
+        {"form": form, "now": timezone.now(), "tz": country.timezone if country else "UTC"},
+    )

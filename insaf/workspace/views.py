@@ -17,6 +17,7 @@ from typing import Any
 
 import openpyxl
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Q, QuerySet
@@ -59,6 +60,7 @@ from insaf.complaints.services.attachments import (
     attachments_of,
 )
 from insaf.complaints.services.workflow import transitions_for
+from insaf.core.models import Country
 from insaf.search.query import QueryError
 from insaf.search.services import Filters, search
 from insaf.search.similar import case_link, links_of, similar_cases
@@ -154,6 +156,12 @@ class Row:
     overdue: bool = False
 
 
+def _node_timezone() -> str:
+    """A national node's cases are all of its country: the queue shows their local time."""
+    country = Country.objects.filter(pk=settings.INSAF_COUNTRY).only("timezone").first()
+    return country.timezone if country else "UTC"
+
+
 def _default_view(user: User) -> str:
     roles = roles_of(user)
     if Role.OVERSIGHT_OFFICER in roles:
@@ -232,6 +240,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "supervisor": supervisor,
             "officers": _officers(user) if supervisor else [],
             "now": now,
+            "tz": _node_timezone(),
         },
     )
 

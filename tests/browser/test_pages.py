@@ -161,7 +161,7 @@ def test_national_admin_reaches_home_with_roles(demo_page: Page, demo_server: Se
     assert demo_page.url.endswith("/"), demo_page.url
     expect(demo_page.locator("#roles-heading")).to_be_visible()
     expect(demo_page.locator("section[aria-labelledby=roles-heading] li")).to_have_count(1)
-    expect(demo_page.locator("header .navbar-text")).to_have_text("natadmin")
+    expect(demo_page.locator("#nav-user")).to_have_text("natadmin")
     assert_accessible(demo_page, "home page signed in")
 
 
@@ -231,4 +231,4 @@ def test_two_factor_enrolment_and_sign_in(production_page: Page, production_serv
         page.locator("main form button[type=submit]").click()
     assert page.url.endswith("/"), page.url
     expect(page.locator("#roles-heading")).to_be_visible()
-    expect(page.locator("header .navbar-text")).to_have_text(production_server.username)
+    expect(page.locator("#nav-user")).to_have_text(production_server.username)

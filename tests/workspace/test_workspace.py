@@ -234,3 +234,16 @@ def test_analysts_see_no_cases(
     file_case(PASSPORT)
     sign_in_with_second_factor(client, analyst)  # type: ignore[arg-type]
     assert references(client.get("/work/?view=unit").content.decode()) == []
+
+
+def test_dates_follow_the_users_calendar(
+    signed_in: Callable[[Role], Client], file_case: Callable[..., Submission], jordan: Org
+) -> None:
+    case = file_case(PASSPORT).complaint
+    head = signed_in(Role.UNIT_HEAD)
+    url = f"/work/cases/{case.reference}/"
+    assert "هـ" not in head.get(url).content.decode()
+    user = jordan.staff[Role.UNIT_HEAD]
+    user.calendar = "hijri"
+    user.save(update_fields=["calendar"])
+    assert "هـ" in head.get(url).content.decode()
