@@ -32,6 +32,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/insaf collectstatic --no-input -v 0
 	$(DEMO_ENV) $(BIN)/insaf demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	@echo "  citizen portal: http://$(HOST):$(PORT)/file/ and /track/; staff: sign in, then /work/"
 	$(DEMO_ENV) $(BIN)/gunicorn insaf.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 lint: install

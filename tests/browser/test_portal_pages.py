@@ -42,12 +42,16 @@ def in_language(page: Page, server: Server, language: str) -> None:
     page.context.add_cookies([{"name": "django_language", "value": language, "url": server.url}])
 
 
-def file_anonymously(page: Page, text: str) -> tuple[str, str]:
-    """File through the form; the reference and the receipt code shown."""
+def file_anonymously(page: Page, text: str, *, check_review: str = "") -> tuple[str, str]:
+    """File through the form; the reference and the receipt code shown. With ``check_review``,
+    axe checks the review page under that name."""
     page.goto("/file/")
     page.locator("#id_text").fill(text)
     page.locator("label[for=id_contact_1]").click()
     page.locator("#filing-form button[type=submit]").click()
+    expect(page.locator("#review-summary")).to_be_visible()
+    if check_review:
+        assert_accessible(page, check_review)
     page.locator("#send-button").click()
     reference = page.locator("#reference").inner_text().strip()
     code = page.locator("#receipt-code").inner_text().replace(" ", "").strip()
@@ -163,7 +167,7 @@ def test_portal_pages_are_accessible(
         page.goto(path)
         expect(page.locator("html")).to_have_attribute("lang", language)
         assert_accessible(page, f"{what} ({language})")
-    reference, code = file_anonymously(page, TEXT)
+    reference, code = file_anonymously(page, TEXT, check_review=f"review page ({language})")
     assert_accessible(page, f"confirmation ({language})")
     page.goto("/track/")
     page.locator("#id_reference").fill(reference)
