@@ -39,3 +39,8 @@ UNIT_ROLES = frozenset(
 # Roles that work at country level and must name no agency or unit (human-rights oversight covers
 # every agency of the country).
 COUNTRY_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.SYSTEM_ADMIN, Role.OVERSIGHT_OFFICER})
+
+# Roles that see the workspace dashboard (figures over the cases in their scope).
+DASHBOARD_ROLES = frozenset(
+    {Role.UNIT_HEAD, Role.NATIONAL_ADMIN, Role.OVERSIGHT_OFFICER, Role.SYSTEM_ADMIN}
+)

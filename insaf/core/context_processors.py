@@ -8,12 +8,19 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language_bidi
 
+from insaf.accounts.access import roles_of
+from insaf.accounts.roles import DASHBOARD_ROLES
+
 
 def node(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated:
+        user = None
     return {
         "INSAF_MODE": settings.INSAF_MODE,
         "INSAF_COUNTRY": settings.INSAF_COUNTRY,
         "INSAF_DEMO": settings.DEMO,
         "SECOND_FACTOR_OFF": not settings.INSAF_REQUIRE_2FA,
         "LANGUAGE_DIR": "rtl" if get_language_bidi() else "ltr",
+        "SEES_DASHBOARD": bool(roles_of(user) & DASHBOARD_ROLES) if user else False,
     }

@@ -150,7 +150,11 @@ class RevealForm(forms.Form):
     )
 
 
+MERGE = "merge"
+
+
 class LinkForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     other = forms.CharField(
         label=_("Other case's reference"),
         max_length=32,
@@ -158,7 +162,11 @@ class LinkForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("Link as"),
-        choices=[("duplicate", _("Duplicate")), ("related", _("Related"))],
+        choices=[
+            ("duplicate", _("Duplicate")),
+            ("related", _("Related")),
+            (MERGE, _("Duplicate: close this case into the other")),
+        ],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     note = forms.CharField(

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 
 from insaf.accounts.access import memberships_of, roles_of, staff_for
 from insaf.accounts.models import User
-from insaf.accounts.roles import Role
+from insaf.accounts.roles import DASHBOARD_ROLES, Role
 from insaf.api.public import download
 from insaf.complaints import transitions
 from insaf.complaints.enums import EventType, Status
@@ -63,11 +63,12 @@ from insaf.complaints.services.workflow import transitions_for
 from insaf.core.models import Country
 from insaf.search.query import QueryError
 from insaf.search.services import Filters, search
-from insaf.search.similar import case_link, links_of, similar_cases
+from insaf.search.similar import case_link, case_merge, links_of, similar_cases
 from insaf.triage.labels import Vulnerable, vulnerable_mask
 from insaf.workspace import charts, dashboard
 from insaf.workspace.evidence import marked
 from insaf.workspace.forms import (
+    MERGE,
     AssignForm,
     BulkAssignForm,
     FileForm,
@@ -588,16 +589,28 @@ def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = LinkForm(request.POST)
     if not form.is_valid():
         return _case_page(request, case.reference, status=422, bound={"link_form": form})
+    other = form.cleaned_data["other"].strip().upper()
     try:
-        case_link(
-            actor=request.user,  # type: ignore[arg-type]
-            complaint_id=case.pk,
-            other_reference=form.cleaned_data["other"].strip().upper(),
-            kind=form.cleaned_data["kind"],
-            note=form.cleaned_data["note"],
-        )
+        if form.cleaned_data["kind"] == MERGE:
+            case_merge(
+                actor=request.user,  # type: ignore[arg-type]
+                complaint_id=case.pk,
+                version=form.cleaned_data["version"] or 0,
+                into_reference=other,
+                note=form.cleaned_data["note"],
+            )
+        else:
+            case_link(
+                actor=request.user,  # type: ignore[arg-type]
+                complaint_id=case.pk,
+                other_reference=other,
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+            )
     except CaseError as error:
         return _refused(request, case.reference, form, error, "link_form")
+    if form.cleaned_data["kind"] == MERGE:
+        return _done(request, case, _("Closed into %(other)s.") % {"other": other})
     return _done(request, case, _("Cases linked."))
 
 
@@ -639,9 +652,6 @@ def case_file(request: HttpRequest, reference: str, file_id: int) -> FileRespons
 
 # --- Dashboard -----------------------------------------------------------------------------------
 
-DASHBOARD_ROLES = frozenset(
-    {Role.UNIT_HEAD, Role.NATIONAL_ADMIN, Role.OVERSIGHT_OFFICER, Role.SYSTEM_ADMIN}
-)
 UNIT_COLUMNS: list[tuple[str, Any]] = [
     ("unit", gettext_lazy("Unit")),
     ("received", gettext_lazy("Received")),

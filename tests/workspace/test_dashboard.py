@@ -90,3 +90,10 @@ def test_the_unit_table_exports_as_csv_and_xlsx(cases: list[Complaint], jordan: 
     assert [jordan.unit.name_ar, 2, 1, 1] == next(r for r in values if r[0] == jordan.unit.name_ar)[
         :4
     ]
+
+
+def test_the_dashboard_link_is_shown_to_those_who_may_open_it(jordan: Org) -> None:
+    head = sign_in_with_second_factor(Client(), jordan.staff[Role.UNIT_HEAD])
+    investigator = sign_in_with_second_factor(Client(), jordan.staff[Role.INVESTIGATOR])
+    assert 'id="nav-dashboard"' in head.get("/work/").content.decode()
+    assert 'id="nav-dashboard"' not in investigator.get("/work/").content.decode()

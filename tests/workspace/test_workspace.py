@@ -247,3 +247,23 @@ def test_dates_follow_the_users_calendar(
     user.calendar = "hijri"
     user.save(update_fields=["calendar"])
     assert "هـ" in head.get(url).content.decode()
+
+
+def test_a_duplicate_is_closed_into_the_case_it_repeats(
+    signed_in: Callable[[Role], Client], file_case: Callable[..., Submission]
+) -> None:
+    first = file_case(PASSPORT).complaint
+    repeat = file_case(PASSPORT).complaint
+    head = signed_in(Role.UNIT_HEAD)
+    url = f"/work/cases/{repeat.reference}/link/"
+    itself = head.post(url, {"version": repeat.version, "other": repeat.reference, "kind": "merge"})
+    assert itself.status_code == 422
+    response = head.post(
+        url, {"version": repeat.version, "other": first.reference.lower(), "kind": "merge"}
+    )
+    assert response.status_code == 302
+    repeat.refresh_from_db()
+    first.refresh_from_db()
+    assert repeat.status == Status.CLOSED and first.status == Status.REGISTERED
+    page = head.get(f"/work/cases/{first.reference}/").content.decode()
+    assert repeat.reference in page
