@@ -180,3 +180,56 @@ def test_portal_pages_are_accessible(
         page.locator("#track-form button[type=submit]").click()
     assert_accessible(page, f"case page ({language})")
     screenshot(page, f"case-{language}")
+
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const s = getComputedStyle(e);
+  const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+    || (s.boxShadow && s.boxShadow !== 'none');
+  return {id: e.id, tag: e.tagName, visible: visible,
+          ring: s.outlineStyle + ' ' + s.outlineWidth + ' / ' + s.boxShadow};
+}"""
+
+
+def test_filing_works_with_the_keyboard_alone(
+    open_page: Callable[..., Page], demo_server: Server
+) -> None:
+    """Tab reaches every field in order with a visible focus ring; typing, arrow keys and Enter
+    file the case. (Reduced motion: Bootstrap then draws the focus ring at once, not after a
+    transition.)"""
+    page = open_page(demo_server, reduced_motion="reduce")
+    page.goto("/file/")
+    page.locator("#filing-form").evaluate("form => form.reset()")
+    seen: list[str] = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        # Checked as focus arrives on a control (a date field then steps through its parts and
+        # its calendar button, which the browser rings inside the field).
+        arriving = not seen or seen[-1] != (focused["id"] or focused["tag"])
+        if arriving and (focused["id"].startswith("id_") or focused["tag"] == "BUTTON"):
+            assert focused["visible"], f"no visible focus on {focused} after {seen}"
+        seen.append(focused["id"] or focused["tag"])
+        if focused["id"] == "id_text":
+            page.keyboard.type(TEXT)
+        if focused["id"].startswith("id_contact_"):
+            page.keyboard.press("ArrowDown")  # the second choice: anonymous
+        if focused["tag"] == "BUTTON" and page.locator("#filing-form button:focus").count():
+            break
+    for wanted in ("id_kind_0", "id_text", "id_occurred_on", "id_place", "id_harmed_0"):
+        assert wanted in seen, (wanted, seen)
+    assert seen.index("id_text") < seen.index("id_place") < seen.index("id_harmed_0")
+    expect(page.locator("#id_contact_1")).to_be_checked()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#review-summary")).to_contain_text(TEXT)
+    for _ in range(50):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED)["id"] == "send-button":
+            break
+    focused = page.evaluate(FOCUSED)
+    assert (focused["id"], focused["visible"]) == ("send-button", True), focused
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#receipt-code")).to_be_visible()
