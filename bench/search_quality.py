@@ -3,8 +3,10 @@
 The development set (tests/search/devset/: a hand-written corpus and queries with the cases each
 should find) is imported into a fresh SQLite database, and every query is run:
 
-- ``analyser``: the real search (insaf/search) with the full analyser (normalisation, stop words,
-  light stemming, Arabizi forms);
+- ``concepts``: the real search (insaf/search): the words as the full analyser reads them
+  (normalisation, stop words, light stemming, Arabizi forms), then the cases found through the
+  concepts and labels the words name (insaf/search/concepts.py, the lexicon in data/concepts);
+- ``lexical``: the same without concepts, the words only;
 - ``normalise only``: the same search engine and query language, with documents and queries only
   normalised (hamza, ة/ه, ى/ي, diacritics, tatweel, digits, case and accents), not stemmed, no
   stop words and no Arabizi forms, after a reindex;
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -52,14 +55,14 @@ def _metrics(results: dict[str, list[str]], relevant: dict[str, set[str]]) -> di
     }
 
 
-def _run_engine(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+def _run_engine(rows: list[dict[str, Any]], *, concepts: bool) -> dict[str, list[str]]:
     from insaf.search.query import QueryError
     from insaf.search.services import search
 
     results: dict[str, list[str]] = {}
     for row in rows:
         try:
-            hits = search(row["query"], user=None, limit=K, snippets=False).hits
+            hits = search(row["query"], user=None, limit=K, snippets=False, concepts=concepts).hits
         except QueryError:
             hits = []
         results[row["id"]] = [h.complaint.external_id or "" for h in hits]
@@ -120,17 +123,30 @@ def child() -> None:
             if line.strip()
         ]
         relevant = {row["id"]: set(row["relevant"]) for row in rows}
+        per_query = os.environ.get("INSAF_QUALITY_PER_QUERY")
+        if per_query:  # a file to write each query's capped recall, lexical -> with concepts
+            found = _run_engine(rows, concepts=True)
+            plain = _run_engine(rows, concepts=False)
+            lines = []
+            for row in rows:
+                wanted = relevant[row["id"]]
+                cap = min(len(wanted), K)
+                got = len(wanted & set(found[row["id"]][:K])) / cap
+                was = len(wanted & set(plain[row["id"]][:K])) / cap
+                lines.append(f"{row['id']} {row['query']}: {was:.2f} -> {got:.2f}")
+            Path(per_query).write_text("\n".join(lines) + "\n", encoding="utf-8")
         figures = {
             "queries": len(rows),
             "cases": report.imported,
-            "analyser": _metrics(_run_engine(rows), relevant),
+            "concepts": _metrics(_run_engine(rows, concepts=True), relevant),
+            "lexical": _metrics(_run_engine(rows, concepts=False), relevant),
             "naive": _metrics(_run_naive(rows), relevant),
         }
         _normalise_only()
         from insaf.search.indexing import reindex
 
         reindex(workers=1)
-        figures["normalise_only"] = _metrics(_run_engine(rows), relevant)
+        figures["normalise_only"] = _metrics(_run_engine(rows, concepts=False), relevant)
         print(json.dumps(figures))
 
 
@@ -144,7 +160,7 @@ def main() -> None:
     with fresh_database("sqlite", "insaf_bench_quality") as url:
         figures = run_child(Path(__file__), url)
     lines = []
-    for name in ("analyser", "normalise_only", "naive"):
+    for name in ("concepts", "lexical", "normalise_only", "naive"):
         f = figures[name]
         lines.append(
             f"quality {name}: recall@10 {f['recall_at_10']:.3f} (of at most 10: "

@@ -308,8 +308,14 @@ class SearchHitOut(CaseSummaryOut):
     score: float = Field(description="Relevance: higher is better (not comparable across queries).")
     snippet: str = Field(description="HTML: the text around the matches, matches in <mark>.")
     exact: bool = Field(
-        description="False when the case matched only through a similar spelling of a query "
-        "word (a name or a misspelling); such cases come after every exact match."
+        description="False when the case matched only through a concept or label a query word "
+        "names, or through a similar spelling of a query word (a name or a misspelling); such "
+        "cases come after every exact match."
+    )
+    matched: str | None = Field(
+        default=None,
+        description="For a case found by meaning: the concept and the case's own words that "
+        'matched it ("bribery — حق الشاي"), or the concept and the label the case carries.',
     )
 
 

@@ -61,6 +61,7 @@ def search_cases(request: HttpRequest, params: Query[SearchFilters]) -> dict[str
                 "score": hit.score,
                 "snippet": hit.snippet,
                 "exact": hit.exact,
+                "matched": hit.reason or None,
             }
         )
     return {"items": items, "limit": params.limit, "offset": params.offset}

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from insaf.search import fuzzy, minhash
+from insaf.search.concepts import layer
 from insaf.search.models import BANDS, SearchEntry
 from insaf.text import analyze_document
 from insaf.triage.labels import vulnerable_groups
@@ -87,7 +88,7 @@ def build_entry(source: Source) -> Row:
     return (
         pk,
         " ".join(analysis.main),
-        " ".join(analysis.alternate),
+        " ".join([*analysis.alternate, *layer().tokens_of(text)]),
         " ".join(facet_tokens(*facets)),
         signature,
         *minhash.bands(signature),

@@ -21,6 +21,8 @@ from django.utils import timezone
 from insaf.complaints.models import Complaint
 from insaf.complaints.selectors import cases_for
 from insaf.search import fuzzy
+from insaf.search.concepts import expand as concept_expand
+from insaf.search.concepts import reason
 from insaf.search.indexing import facet_token
 from insaf.search.query import Item, Phrase, Query, Term, parse
 from insaf.search.snippets import snippet
@@ -31,6 +33,8 @@ MAX_LIMIT = 100
 RANK_WINDOW = 500
 # bm25 column weights (body, alt) on SQLite; the 'A' and 'B' weights of ts_rank_cd on PostgreSQL.
 BODY_WEIGHT, ALT_WEIGHT = 1.0, 0.4
+# The labels' weight: a case found by meaning ranks higher when its labels also say it.
+FACET_WEIGHT = 0.2
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,11 @@ class Hit:
     complaint: Complaint
     score: float
     snippet: str = ""
-    # False when the case matched only through a similar spelling of a query word (fuzzy.py).
+    # False when the case matched only through a similar spelling of a query word (fuzzy.py)
+    # or through a concept or label a query word names (concepts.py).
     exact: bool = True
+    # For a match through a concept: which, and by which words of the case.
+    reason: str = ""
 
 
 @dataclass
@@ -168,11 +175,11 @@ def _matching(
             ],
             params=[ts],
             select={
-                "score": "ts_rank_cd(ARRAY[0, 0, %s, %s]::float4[], search_entry.document, "
+                "score": "ts_rank_cd(ARRAY[%s, 0, %s, %s]::float4[], search_entry.document, "
                 "to_tsquery('simple'::regconfig, %s))",
                 "search_entry_newest": "search_entry.complaint_id + 0",
             },
-            select_params=[ALT_WEIGHT, BODY_WEIGHT, ts],
+            select_params=[FACET_WEIGHT, ALT_WEIGHT, BODY_WEIGHT, ts],
             order_by=[newest] if newest_first else ["-score", "-id"],
         )
     return cases.extra(  # fixed SQL; the query text is a bound parameter
@@ -180,8 +187,8 @@ def _matching(
         where=["search_fts.rowid = complaints_complaint.id", "search_fts MATCH %s"],
         params=[query.fts5()],
         # bm25 is lower for better matches: negated, so that higher is better on both backends.
-        select={"score": "-bm25(search_fts, %s, %s, 0)"},
-        select_params=[BODY_WEIGHT, ALT_WEIGHT],
+        select={"score": "-bm25(search_fts, %s, %s, %s)"},
+        select_params=[BODY_WEIGHT, ALT_WEIGHT, FACET_WEIGHT],
         # Ordering by the FTS table's rowid lets FTS5 stream its matches newest first.
         order_by=["-search_fts.rowid"] if newest_first else ["-score", "-id"],
     )
@@ -280,15 +287,6 @@ def ranked_ids(
 FUZZY_BELOW = 10
 
 
-def _exact_count(cases: QuerySet[Complaint], query: Query, window_days: int | None) -> int:
-    """How many cases match ``query``, counted up to FUZZY_BELOW."""
-    found = matching(cases, query, newest_first=True, window_days=window_days)
-    try:
-        return len(found.values_list("id", flat=True)[:FUZZY_BELOW])
-    except EmptyResultSet:
-        return 0
-
-
 def search(
     text: str,
     *,
@@ -297,10 +295,16 @@ def search(
     limit: int = 20,
     offset: int = 0,
     snippets: bool = True,
+    concepts: bool = True,
 ) -> Results:
     """Cases matching ``text`` that ``user`` may see (every case when ``user`` is None: the
     command line, run by whoever holds the database), best first. QueryError when the text has
-    nothing to look for."""
+    nothing to look for.
+
+    Three tiers, each after the one before: the cases that match the words as typed; then (with
+    ``concepts``) those that match only through the concepts and labels the words name
+    (concepts.py), each with its reason; then, when few matched, those that match only through
+    similar spellings of the words (fuzzy.py)."""
     typed = parse(text)
     filters = filters or Filters()
     query = Query(required=[*typed.required, *filters.terms()], excluded=typed.excluded)
@@ -308,15 +312,35 @@ def search(
     limit = max(1, min(limit, MAX_LIMIT))
     days = filters.days()
     found = ranked_ids(cases, query, limit=limit, offset=offset, window_days=days)
-    # Few matches as typed (fewer than FUZZY_BELOW): after them come the cases that match only
+    expansion = concept_expand(typed, text) if concepts else None
+    meaning: dict[int, dict[str, str]] = {}  # the cases found through concepts
+    covered = query  # what the tiers so far match
+    if expansion is not None:
+        wider = Query(
+            required=[*expansion.query.required, *filters.terms()], excluded=typed.excluded
+        )
+        if len(found) < limit:
+            exact_total = len(found) if offset == 0 else _count(cases, query, days, offset + limit)
+            more = ranked_ids(
+                cases,
+                wider,
+                limit=limit - len(found),
+                offset=max(0, offset - exact_total),
+                window_days=days,
+                besides=query,
+            )
+            found += more
+            meaning = {pk: expansion.concepts for pk, _ in more}
+        covered = wider
+    # Few matches so far (fewer than FUZZY_BELOW): after them come the cases that match only
     # when the words also match their similar spellings in the index (names, misspellings).
     if offset == 0 and len(found) < limit:
-        exact_total = len(found)
+        so_far = len(found)
     elif offset == 0 and limit >= FUZZY_BELOW:
-        exact_total = FUZZY_BELOW
+        so_far = FUZZY_BELOW
     else:
-        exact_total = _exact_count(cases, query, days)
-    expanded = fuzzy.expand(typed) if exact_total < FUZZY_BELOW else None
+        so_far = _count(cases, covered, days, FUZZY_BELOW)
+    expanded = fuzzy.expand(typed) if so_far < FUZZY_BELOW else None
     similar: dict[int, Query] = {}  # the cases found through similar spellings
     if expanded is not None and len(found) < limit:
         wider = Query(required=[*expanded.required, *filters.terms()], excluded=typed.excluded)
@@ -324,17 +348,47 @@ def search(
             cases,
             wider,
             limit=limit - len(found),
-            offset=max(0, offset - exact_total),
+            offset=max(0, offset - so_far),
             window_days=days,
-            besides=query,
+            besides=covered,
         )
         found += more
         similar = {pk: wider for pk, _ in more}
     by_id = Complaint.objects.select_related(
         "country", "handling_unit", "handling_officer"
     ).in_bulk([pk for pk, _ in found])
-    hits = [Hit(by_id[pk], score, exact=pk not in similar) for pk, score in found if pk in by_id]
-    if snippets:
-        for hit in hits:
+    hits = [
+        Hit(by_id[pk], score, exact=pk not in similar and pk not in meaning)
+        for pk, score in found
+        if pk in by_id
+    ]
+    for hit in hits:
+        named = meaning.get(hit.complaint.pk)
+        if named:
+            hit.reason, spans = concept_reason(hit.complaint, named)
+            if snippets:
+                hit.snippet = snippet(hit.complaint.text, query, spans=spans)
+        elif snippets:
             hit.snippet = snippet(hit.complaint.text, similar.get(hit.complaint.pk, query))
     return Results(query, hits)
+
+
+def _count(cases: QuerySet[Complaint], query: Query, window_days: int | None, most: int) -> int:
+    """How many cases match ``query``, counted up to ``most``."""
+    found = matching(cases, query, newest_first=True, window_days=window_days)
+    try:
+        return len(found.values_list("id", flat=True)[:most])
+    except EmptyResultSet:
+        return 0
+
+
+def concept_reason(case: Complaint, concepts: dict[str, str]) -> tuple[str, list[tuple[int, int]]]:
+    """Why ``case`` matched through ``concepts``, and where in its text (for the snippet)."""
+    from insaf.search.indexing import facet_tokens
+
+    facets = set(
+        facet_tokens(
+            case.status, case.kind, case.category, case.priority, case.grave, case.vulnerable_mask
+        )
+    )
+    return reason(case.text, facets, concepts)

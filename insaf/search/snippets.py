@@ -35,8 +35,16 @@ def _matcher(query: Query) -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(exact), tuple(prefixes)
 
 
-def snippet(text: str, query: Query, *, window: int = WINDOW) -> str:
+def snippet(
+    text: str,
+    query: Query,
+    *,
+    window: int = WINDOW,
+    spans: list[tuple[int, int]] | None = None,
+) -> str:
+    """``spans``: character ranges also to mark (the words a concept was found by)."""
     text = text[:MAX_CHARS]
+    also = spans or []
     spans = word_spans(text)
     if not spans:
         return escape(text[:200])
@@ -44,7 +52,11 @@ def snippet(text: str, query: Query, *, window: int = WINDOW) -> str:
     marked = []
     for start, end in spans:
         terms = _terms(text[start:end])
-        marked.append(bool(terms & exact) or any(t.startswith(p) for t in terms for p in prefixes))
+        marked.append(
+            bool(terms & exact)
+            or any(t.startswith(p) for t in terms for p in prefixes)
+            or any(a <= start and end <= b for a, b in also)
+        )
     # The window of ``window`` words with the most marked words (the first such window).
     count = sum(marked[:window])
     best, best_count = 0, count

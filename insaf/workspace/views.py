@@ -155,6 +155,7 @@ class Row:
     case: Complaint
     snippet: str = ""
     overdue: bool = False
+    reason: str = ""  # why a case found by meaning matched
 
 
 def _node_timezone() -> str:
@@ -202,7 +203,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         else:
             hits = results.hits
             more = len(hits) > PAGE
-            rows = [Row(hit.complaint, hit.snippet) for hit in hits[:PAGE]]
+            rows = [Row(hit.complaint, hit.snippet, reason=hit.reason) for hit in hits[:PAGE]]
     else:
         cases = _queue(user, view)
         for name in ("status", "priority", "category"):
@@ -220,6 +221,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             row.case,
             row.snippet,
             overdue=bool(row.case.resolve_due_at and row.case.resolve_due_at < now),
+            reason=row.reason,
         )
         for row in rows
     ]

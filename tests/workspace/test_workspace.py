@@ -267,3 +267,12 @@ def test_a_duplicate_is_closed_into_the_case_it_repeats(
     assert repeat.status == Status.CLOSED and first.status == Status.REGISTERED
     page = head.get(f"/work/cases/{first.reference}/").content.decode()
     assert repeat.reference in page
+
+
+def test_the_search_box_says_why_a_case_matched_by_meaning(
+    signed_in: Callable[[Role], Client], file_case: Callable[..., Submission]
+) -> None:
+    case = file_case("قال لي الموظف لازم تدهن السير عشان تمشي المعاملة").complaint
+    page = signed_in(Role.UNIT_HEAD).get("/work/", {"q": "رشوة"}).content.decode()
+    assert references(page) == [case.reference]
+    assert re.search(r"data-matched>[^<]*<span dir=\"auto\">رشوة — تدهن السير</span>", page), page

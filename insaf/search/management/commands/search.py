@@ -6,7 +6,9 @@
 
 The query language is the officers' (insaf/search/query.py). Without ``--user`` every case is
 searched (whoever runs this holds the database anyway); with it, exactly that user's scope. With
-``--json`` the output is a JSON array of {reference, external_id, score, snippet}, best first.
+``--json`` the output is a JSON array of {reference, external_id, score, snippet, exact, matched},
+best first; ``matched`` says why a case found by meaning matched ("bribery — حق الشاي"), else
+null.
 """
 
 from __future__ import annotations
@@ -119,6 +121,7 @@ class Command(BaseCommand):
                 "score": round(hit.score, 6),
                 "snippet": hit.snippet,
                 "exact": hit.exact,
+                "matched": hit.reason or None,
             }
             for hit in results.hits
         ]
@@ -129,8 +132,11 @@ class Command(BaseCommand):
             self.stdout.write("No case matches.")
         for row in rows:
             plain = html.unescape(_TAGS.sub("", row["snippet"]))
-            similar = "" if row["exact"] else "  (similar spelling)"
-            self.stdout.write(f"{row['reference']}  {row['score']:.3f}{similar}  {plain}")
+            if row["matched"]:
+                why = f"  (matched: {row['matched']})"
+            else:
+                why = "" if row["exact"] else "  (similar spelling)"
+            self.stdout.write(f"{row['reference']}  {row['score']:.3f}{why}  {plain}")
 
     def _reindex(self, options: dict[str, Any]) -> None:
         bar = None

@@ -1,0 +1,323 @@
+"""Search by meaning: the concept lexicon (data/concepts, shared with triage) in the index and in
+queries.
+
+- **Indexing.** Each case's entry carries, in its alternate stream, a token per concept its text
+  mentions (``zqxbribery``), found by the lexicon's matcher on the analysed text; its labels are
+  already facet tokens (``zqccorruption``, ``zqvchild``, ``zqg1``).
+- **Queries.** A query word (or run of words) that is a term of a concept stands also for that
+  concept's token and for the label tokens the concept names (data/concepts/meta/names.csv), so
+  "رشوه" finds "دهن السير" and a case labelled corruption that says neither. Search ranks these
+  expanded matches after the cases that match the words as typed.
+- **Reasons.** A case found through a concept says which, and by which of its words:
+  "bribery — حق الشاي"; through a label only: "label: Corruption".
+
+Context concepts (personnel, custody, metaphor, third party) shape triage but name no topic an
+officer searches for; they are neither indexed nor expanded.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+from insaf.search.query import AnyOf, Item, Phrase, Query, Term
+from insaf.text import document_language, word_spans
+from insaf.text.concepts import Lexicon, Match, read_terms
+from insaf.text.concepts import Term as LexiconTerm
+
+CONTEXT_CONCEPTS = frozenset({"personnel", "custody", "metaphor", "third_party"})
+NAME_LANGUAGES = ("ar", "en", "fr")
+# Label kinds of names.csv → facet letters of the index (insaf/search/indexing.py).
+LABEL_FACETS = {"category": "c", "vulnerable": "v", "grave": "g"}
+
+
+def concept_token(concept: str) -> str:
+    """The index token of a concept: letters only, so both databases keep it whole, and no word
+    of any text analyses to it (the ``zq`` prefix, as for facets)."""
+    return "zqx" + concept.replace("_", "")
+
+
+@dataclass(frozen=True)
+class Concept:
+    code: str
+    names: dict[str, str]  # language → name
+    labels: tuple[tuple[str, str], ...]  # (facet letter, value), e.g. ("c", "corruption")
+
+    def name(self, language: str | None = None) -> str:
+        language = (language or get_language() or "ar")[:2]
+        return self.names.get(language) or self.names.get("en") or self.code
+
+
+class LayerError(ValueError):
+    """A names file that does not follow the format (the message names the line)."""
+
+
+def read_names(path: Path) -> dict[str, Concept]:
+    concepts: dict[str, Concept] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        wanted = ["concept", *NAME_LANGUAGES, "labels"]
+        if reader.fieldnames != wanted:
+            raise LayerError(f"{path.name}: the header must be {','.join(wanted)}")
+        for number, row in enumerate(reader, start=2):
+            labels = []
+            for spec in (row["labels"] or "").split():
+                kind, _, value = spec.partition(":")
+                if kind not in LABEL_FACETS or not value:
+                    raise LayerError(f"{path.name}, line {number}: bad label {spec!r}")
+                labels.append((LABEL_FACETS[kind], value))
+            code = row["concept"].strip()
+            concepts[code] = Concept(
+                code, {lang: row[lang].strip() for lang in NAME_LANGUAGES}, tuple(labels)
+            )
+    return concepts
+
+
+class Layer:
+    """The lexicon and the concepts' names and labels, as search uses them."""
+
+    def __init__(self, folder: Path) -> None:
+        terms = [t for t in read_terms(folder) if t.concept not in CONTEXT_CONCEPTS]
+        self.lexicon = Lexicon(terms)
+        self.concepts = read_names(folder / "meta" / "names.csv")
+        # Queries also name a concept by its name in any language ("واسطة", "disparition"):
+        # texts seldom use the bare name (the lexicon avoids such ambiguous single words), but an
+        # officer who types it means the concept.
+        names = [
+            LexiconTerm(code, lang, name)
+            for code, concept in self.concepts.items()
+            if code not in CONTEXT_CONCEPTS
+            for lang, name in concept.names.items()
+            if name
+        ]
+        self.query_lexicon = Lexicon([*terms, *names])
+        missing = {t.concept for t in terms} - set(self.concepts)
+        if missing:
+            raise LayerError(f"names.csv: no names for {sorted(missing)}")
+        digest = hashlib.sha256()
+        for term in [*terms, *names]:
+            digest.update(f"{term.concept}|{term.lang}|{term.text}\n".encode())
+        self.version = digest.hexdigest()[:12]
+
+    def found(self, text: str) -> list[Match]:
+        return self.lexicon.find(text)
+
+    def tokens_of(self, text: str) -> list[str]:
+        """The concept tokens of a case's text, for its index entry: one per mention, so that
+        a text that keeps coming back to a concept ranks above one that mentions it once."""
+        return [concept_token(m.concept) for m in self.found(text)]
+
+    def label_tokens(self, concept: str) -> list[str]:
+        from insaf.search.indexing import facet_token
+
+        found = self.concepts.get(concept)
+        return [facet_token(letter, value) for letter, value in found.labels] if found else []
+
+
+_lock = threading.Lock()
+_layer: Layer | None = None
+
+
+def layer() -> Layer:
+    global _layer
+    if _layer is None:
+        with _lock:
+            if _layer is None:
+                _layer = Layer(Path(settings.INSAF_DATA_DIR) / "concepts")
+    return _layer
+
+
+# --- Queries -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The typed query with each concept word also standing for its concept and labels."""
+
+    query: Query
+    # concept → the words of the query that named it
+    concepts: dict[str, str]
+
+
+def _query_matches(text: str, words: list[str]) -> list[Match]:
+    """The concept terms in the query, read as typed and, for Latin words, also as Arabizi
+    ("tadwira")."""
+    lexicon = layer().query_lexicon
+    found = lexicon.find(text)
+    spans = word_spans(text)
+    mode = document_language([text[a:b] for a, b in spans], text)[1]
+    # Latin words in lower case may be Arabizi ("tadwira"); a capitalised one is a name.
+    if mode != "arabizi" and any(w.isascii() and w.islower() for w in words):
+        seen = {(m.concept, m.start) for m in found}
+        extra = lexicon.find(text, spans, [text[a:b] for a, b in spans], "arabizi")
+        found += [m for m in extra if (m.concept, m.start) not in seen]
+    return found
+
+
+def _item_words(item: Item) -> list[Term] | None:
+    if isinstance(item, Term):
+        return [item]
+    if isinstance(item, Phrase):
+        return list(item.words)
+    return None  # an OR group: left as typed
+
+
+def _positions(text: str, words: list[str]) -> list[int] | None:
+    """Where each word (in order) starts in the query as typed, or None."""
+    starts, position = [], 0
+    for word in words:
+        at = text.find(word, position)
+        if at < 0:
+            return None
+        starts.append(at)
+        position = at + len(word)
+    return starts
+
+
+def expand(typed: Query, text: str | None = None) -> Expansion | None:
+    """The query with its concept words expanded, or None when no word names a concept.
+    ``text``: the query as typed, so that terms with words the parser drops match ("pot-de-vin",
+    "lack of care"); without it, the kept words are read alone."""
+    # The words of the required items, in order, with the item each comes from.
+    words: list[str] = []
+    owner: list[int] = []
+    for index, item in enumerate(typed.required):
+        terms = _item_words(item)
+        if not terms or any(t.prefix or not t.word for t in terms):
+            continue
+        for term in terms:
+            words.append(term.word)
+            owner.append(index)
+    if not words and not any(isinstance(item, AnyOf) for item in typed.required):
+        return None
+    starts = _positions(text, words) if text else None
+    if text is None or starts is None:
+        text = " ".join(words)
+        starts = _positions(text, words) or []
+    # Each word belongs to the longest term that covers it ("اختفاء قسري" is a disappearance,
+    # not a child because "قسري" alone might be read as قاصر).
+    found = _query_matches(text, words) if words else []
+    matches = sorted(found, key=lambda m: -(m.end - m.start))
+    taken: dict[int, tuple[int, int]] = {}  # word → the span of the term that took it
+    groups: dict[tuple[int, ...], set[str]] = {}  # the words of a term → its concepts
+    covered: dict[str, str] = {}
+    for match in matches:
+        inside = tuple(i for i, s in enumerate(starts) if match.start <= s < match.end)
+        if not inside or any(
+            taken.get(i, (match.start, match.end)) != (match.start, match.end) for i in inside
+        ):
+            continue
+        items = [owner[i] for i in inside]
+        if len(set(items)) > 1 and any(isinstance(typed.required[o], Phrase) for o in items):
+            continue  # across a phrase's edge
+        first_words = [i for i, o in enumerate(owner) if o in set(items)]
+        if first_words != list(inside):
+            continue  # part of a phrase only
+        for i in inside:
+            taken[i] = (match.start, match.end)
+        groups.setdefault(inside, set()).add(match.concept)
+        covered.setdefault(match.concept, text[match.start : match.end])
+    # An OR group: each of its words alone.
+    alternatives: dict[int, AnyOf] = {}
+    for index, item in enumerate(typed.required):
+        if isinstance(item, AnyOf):
+            inner: list[Term | Phrase] = []
+            for option in item.items:
+                expanded = _alone(option, covered) if isinstance(option, Term) else None
+                inner.append(expanded or option)
+            if inner != list(item.items):
+                alternatives[index] = AnyOf(tuple(inner))
+    if not groups and not alternatives:
+        return None
+    # item → (the items its group spans, the group's concepts); a group's first item carries it.
+    by_first: dict[int, tuple[list[int], set[str]]] = {}
+    for inside, concepts in groups.items():
+        items = sorted({owner[i] for i in inside})
+        by_first[items[0]] = (items, concepts)
+    skip: set[int] = set()
+    required: list[Item] = []
+    for index, item in enumerate(typed.required):
+        if index in skip:
+            continue
+        if index in alternatives:
+            required.append(alternatives[index])
+            continue
+        if index not in by_first:
+            required.append(item)
+            continue
+        items, concepts = by_first[index]
+        tokens = list(_tokens(concepts))
+        if len(items) == 1 and isinstance(item, Term):
+            required.append(replace(item, tokens=tuple(dict.fromkeys(item.tokens + tuple(tokens)))))
+            continue
+        if len(items) == 1 and isinstance(item, Phrase):
+            required.append(AnyOf((item, Term(tuple(dict.fromkeys(tokens))))))
+            continue
+        # Several typed words that together are one term: the words next to each other, or the
+        # concept (the words apart were matched as typed already).
+        joined = tuple(t for i in items for t in (_item_words(typed.required[i]) or []))
+        required.append(AnyOf((Phrase(joined), Term(tuple(dict.fromkeys(tokens))))))
+        skip.update(items[1:])
+    return Expansion(Query(required=required, excluded=typed.excluded), covered)
+
+
+def _tokens(concepts: set[str]) -> tuple[str, ...]:
+    tokens: list[str] = []
+    for concept in sorted(concepts):
+        tokens.append(concept_token(concept))
+        tokens += layer().label_tokens(concept)
+    return tuple(tokens)
+
+
+def _alone(term: Term, covered: dict[str, str]) -> Term | None:
+    """One word of an OR group with the concepts it names by itself, or None."""
+    if term.prefix or not term.word:
+        return None
+    concepts = {
+        m.concept
+        for m in _query_matches(term.word, [term.word])
+        if m.end - m.start == len(term.word)
+    }
+    if not concepts:
+        return None
+    for concept in concepts:
+        covered.setdefault(concept, term.word)
+    return replace(term, tokens=tuple(dict.fromkeys(term.tokens + _tokens(concepts))))
+
+
+def reason(
+    text: str, facets: set[str], concepts: dict[str, str]
+) -> tuple[str, list[tuple[int, int]]]:
+    """Why a case found through ``concepts`` matched, and where: "bribery — حق الشاي" (the
+    concept's name and the case's own words, whose spans are returned for highlighting), else the
+    concept's name and the label the case carries."""
+    current = layer()
+    matches = [m for m in current.found(text) if m.concept in concepts]
+    if matches:
+        first = matches[0]
+        name = current.concepts[first.concept].name()
+        return f"{name} — {text[first.start : first.end]}", [(m.start, m.end) for m in matches]
+    for concept in concepts:
+        info = current.concepts.get(concept)
+        if info is None:
+            continue
+        for (letter, value), token in zip(info.labels, current.label_tokens(concept), strict=True):
+            if token in facets:
+                return f"{info.name()} — {label_name(letter, value)}", []
+    return "", []
+
+
+def label_name(letter: str, value: str) -> str:
+    from insaf.triage.labels import Category, Vulnerable
+
+    if letter == "c" and value in Category.values:
+        return str(Category(value).label)
+    if letter == "v" and value in Vulnerable.values:
+        return str(Vulnerable(value).label)
+    return value

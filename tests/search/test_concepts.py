@@ -1,0 +1,192 @@
+"""Search by meaning: concept and label expansion, exact matches ranked first, the reasons, and
+dialect, Arabizi and French variants, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from insaf.accounts.roles import Role
+from insaf.complaints.services import LabelChanges, complaint_correct_labels
+from insaf.search.concepts import concept_token, expand
+from insaf.search.models import SearchEntry
+from insaf.search.query import AnyOf, Phrase, Term, parse
+from insaf.search.services import search
+from tests.conftest import Org
+from tests.search.conftest import FileCase
+
+pytestmark = pytest.mark.django_db
+
+BRIBE = "طلب الموظف الرشوة مقابل إنهاء معاملة رخصة القيادة"
+GREASE = "قال لي الموظف لازم تدهن السير عشان تمشي المعاملة"  # Levantine: no word for bribe
+TEA = "the officer at the checkpoint wanted tea money before letting us pass"
+BAKCHICH = "Le policier m'a demandé un bakchich pour rendre mon permis"
+TADWIRA = "l flic tlab mni tadwira bach ma ykhalsch l pv"
+SLAPPED = "كفخوه الشرطة قدام الناس بالسوق"  # Iraqi: they slapped him
+BEATEN = "ضربني الشرطي بالعصا على ظهري"
+DISAPPEARED = "اعتقلوا أخي من البيت قبل شهرين ولا نعرف مكانه ولا أحد يعترف بأنه عندهم"
+PASSPORT = "انتظرت ثلاثة أشهر لتجديد جواز سفري ولم يرد أحد على الهاتف"
+PLAIN = "الموظف في الدائرة لم يحترم الدور وأخر معاملتي بلا سبب"
+
+
+def references(query: str, **kwargs: object) -> list[str]:
+    return [h.complaint.reference for h in search(query, user=None, limit=50, **kwargs).hits]  # type: ignore[arg-type]
+
+
+def test_a_concept_word_expands_to_its_concept_and_labels() -> None:
+    expansion = expand(parse("رشوه"))
+    assert expansion is not None and set(expansion.concepts) == {"bribery"}
+    (term,) = expansion.query.required
+    assert isinstance(term, Term)
+    assert concept_token("bribery") in term.tokens and "zqccorruption" in term.tokens
+    # Words that name no concept are left as typed; none at all: no expansion.
+    assert expand(parse("الهاتف")) is None
+
+
+def test_several_words_that_are_one_term_expand_together() -> None:
+    expansion = expand(parse("اختفاء قسري"))
+    assert expansion is not None and set(expansion.concepts) == {"disappearance"}
+    (group,) = expansion.query.required
+    assert isinstance(group, AnyOf)
+    assert isinstance(group.items[0], Phrase)
+    assert concept_token("disappearance") in group.items[1].tokens  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("query", "concept"),
+    [
+        ("رشوة", "bribery"),
+        ("رشوه", "bribery"),
+        ("bribe", "bribery"),
+        ("pot-de-vin", "bribery"),
+        ("tadwira", "bribery"),
+        ("الضرب", "beating"),
+        ("3azaboni", "torture"),
+        ("passeport", "documents"),
+    ],
+)
+def test_officers_words_in_every_language_name_concepts(query: str, concept: str) -> None:
+    expansion = expand(parse(query), query)
+    assert expansion is not None and concept in expansion.concepts
+
+
+def test_cases_are_indexed_with_their_concepts(file_case: FileCase) -> None:
+    case = file_case(GREASE)
+    entry = SearchEntry.objects.get(complaint=case)
+    assert concept_token("bribery") in entry.alt.split()
+
+
+def test_bribery_is_found_in_every_way_people_write_it(file_case: FileCase) -> None:
+    cases = {text: file_case(text).reference for text in (BRIBE, GREASE, TEA, BAKCHICH, TADWIRA)}
+    other = file_case(PASSPORT).reference
+    for query in ("رشوة", "bribe", "pot-de-vin"):
+        found = references(query)
+        assert set(found) >= set(cases.values()), (query, found)
+        assert other not in found
+
+
+def test_exact_matches_come_first_then_matches_by_meaning_with_reasons(
+    file_case: FileCase,
+) -> None:
+    exact = file_case(BRIBE)
+    by_meaning = [file_case(GREASE), file_case(TEA)]
+    with translation.override("en"):
+        hits = search("رشوة", user=None, limit=10).hits
+    assert hits[0].complaint == exact and hits[0].exact and not hits[0].reason
+    assert {h.complaint.pk for h in hits[1:]} == {c.pk for c in by_meaning}
+    for hit in hits[1:]:
+        assert not hit.exact
+        assert hit.reason.startswith("bribery — ")
+        assert "<mark>" in hit.snippet
+    reasons = {h.complaint.pk: h.reason for h in hits}
+    assert reasons[by_meaning[0].pk] == "bribery — تدهن السير"
+    assert reasons[by_meaning[1].pk] == "bribery — tea money"
+    # Paging runs across the tiers without repeating or losing a case.
+    first = search("رشوة", user=None, limit=2).hits
+    second = search("رشوة", user=None, limit=2, offset=2).hits
+    paged = [h.complaint.pk for h in first + second]
+    assert paged == [h.complaint.pk for h in hits]
+
+
+def test_dialect_variants_of_beating(file_case: FileCase) -> None:
+    slapped, beaten = file_case(SLAPPED), file_case(BEATEN)
+    found = references("الضرب")
+    assert found[0] == beaten.reference  # the word as typed first
+    assert slapped.reference in found
+
+
+def test_a_label_finds_a_case_whose_text_never_says_it(file_case: FileCase, jordan: Org) -> None:
+    case = file_case(PLAIN)
+    assert case.reference not in references("رشوة")
+    complaint_correct_labels(
+        actor=jordan.staff[Role.UNIT_HEAD],
+        complaint_id=case.pk,
+        version=case.version,
+        changes=LabelChanges(category="corruption"),
+    )
+    with translation.override("en"):
+        hits = search("رشوة", user=None).hits
+    (hit,) = [h for h in hits if h.complaint.pk == case.pk]
+    assert hit.reason == "bribery — Corruption or abuse of position"
+
+
+def test_the_words_together_find_the_concept(file_case: FileCase) -> None:
+    case = file_case(DISAPPEARED)
+    assert case.reference in references("اختفاء قسري")
+
+
+def test_without_concepts_only_the_words_match(file_case: FileCase) -> None:
+    exact = file_case(BRIBE)
+    file_case(GREASE)
+    assert references("رشوة", concepts=False) == [exact.reference]
+
+
+def test_the_command_line_says_why(file_case: FileCase) -> None:
+    file_case(GREASE)
+    out = StringIO()
+    call_command("search", "رشوة", "--json", stdout=out)
+    (row,) = json.loads(out.getvalue())
+    assert row["exact"] is False
+    assert row["matched"] == "bribery — تدهن السير"
+
+
+def test_the_api_says_why(file_case: FileCase, jordan: Org, client: object) -> None:
+    from tests.conftest import sign_in_with_second_factor
+
+    file_case(GREASE)
+    api = sign_in_with_second_factor(client, jordan.staff[Role.NATIONAL_ADMIN])  # type: ignore[arg-type]
+    body = api.get("/api/v1/search", {"q": "رشوة"}, headers={"Accept-Language": "en"}).json()
+    (item,) = body["items"]
+    assert item["matched"] == "bribery — تدهن السير" and item["exact"] is False
+
+
+def test_reindex_keeps_the_concepts(file_case: FileCase) -> None:
+    case = file_case(GREASE)
+    SearchEntry.objects.filter(complaint=case).update(alt="")
+    call_command("search", "reindex", "--no-progress", stdout=StringIO(), stderr=StringIO())
+    assert case.reference in references("رشوة")
+
+
+def test_each_word_of_an_or_group_expands_alone() -> None:
+    expansion = expand(parse("رشوة OR واسطة"), "رشوة OR واسطة")
+    assert expansion is not None
+    assert {"bribery", "favouritism"} <= set(expansion.concepts)
+    (group,) = expansion.query.required
+    assert isinstance(group, AnyOf)
+    tokens = {t for option in group.items for t in option.tokens}  # type: ignore[union-attr]
+    assert {concept_token("bribery"), concept_token("favouritism")} <= tokens
+
+
+def test_a_concepts_name_in_any_language_names_it() -> None:
+    for query in ("disparition", "disappearance", "واسطه"):
+        expansion = expand(parse(query), query)
+        assert expansion is not None, query
+        assert set(expansion.concepts) & {"disappearance", "favouritism"}, query
+
+
+def test_a_capitalised_latin_word_is_a_name_not_arabizi() -> None:
+    assert expand(parse("Haddad"), "Haddad") is None
