@@ -44,3 +44,6 @@ COUNTRY_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.SYSTEM_ADMIN, Role.OVERSIGH
 DASHBOARD_ROLES = frozenset(
     {Role.UNIT_HEAD, Role.NATIONAL_ADMIN, Role.OVERSIGHT_OFFICER, Role.SYSTEM_ADMIN}
 )
+
+# Roles that keep the concept lexicon (the lexicon page).
+LEXICON_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.SYSTEM_ADMIN})

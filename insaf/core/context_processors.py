@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language_bidi
 
 from insaf.accounts.access import roles_of
-from insaf.accounts.roles import DASHBOARD_ROLES
+from insaf.accounts.roles import DASHBOARD_ROLES, LEXICON_ROLES
 
 
 def node(request: HttpRequest) -> dict[str, Any]:
@@ -23,4 +23,5 @@ def node(request: HttpRequest) -> dict[str, Any]:
         "SECOND_FACTOR_OFF": not settings.INSAF_REQUIRE_2FA,
         "LANGUAGE_DIR": "rtl" if get_language_bidi() else "ltr",
         "SEES_DASHBOARD": bool(roles_of(user) & DASHBOARD_ROLES) if user else False,
+        "EDITS_LEXICON": bool(roles_of(user) & LEXICON_ROLES) if user else False,
     }

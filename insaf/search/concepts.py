@@ -20,15 +20,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import threading
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import get_language
 
 from insaf.search.query import AnyOf, Item, Phrase, Query, Term
 from insaf.text import document_language, word_spans
-from insaf.text.concepts import Lexicon, Match, read_terms
+from insaf.text.concepts import Lexicon, Match
 from insaf.text.concepts import Term as LexiconTerm
 
 CONTEXT_CONCEPTS = frozenset({"personnel", "custody", "metaphor", "third_party"})
@@ -82,10 +82,13 @@ def read_names(path: Path) -> dict[str, Concept]:
 class Layer:
     """The lexicon and the concepts' names and labels, as search uses them."""
 
-    def __init__(self, folder: Path) -> None:
-        terms = [t for t in read_terms(folder) if t.concept not in CONTEXT_CONCEPTS]
+    def __init__(self, terms: list[LexiconTerm], concepts: dict[str, Concept]) -> None:
+        terms = [t for t in terms if t.concept not in CONTEXT_CONCEPTS]
         self.lexicon = Lexicon(terms)
-        self.concepts = read_names(folder / "meta" / "names.csv")
+        self.concepts = concepts
+        missing = {t.concept for t in terms} - set(self.concepts)
+        if missing:
+            raise LayerError(f"names.csv: no names for {sorted(missing)}")
         # Queries also name a concept by its name in any language ("واسطة", "disparition"):
         # texts seldom use the bare name (the lexicon avoids such ambiguous single words), but an
         # officer who types it means the concept.
@@ -97,9 +100,6 @@ class Layer:
             if name
         ]
         self.query_lexicon = Lexicon([*terms, *names])
-        missing = {t.concept for t in terms} - set(self.concepts)
-        if missing:
-            raise LayerError(f"names.csv: no names for {sorted(missing)}")
         digest = hashlib.sha256()
         for term in [*terms, *names]:
             digest.update(f"{term.concept}|{term.lang}|{term.text}\n".encode())
@@ -121,16 +121,34 @@ class Layer:
 
 
 _lock = threading.Lock()
-_layer: Layer | None = None
+# (the lexicon revision it was built from, when that was last checked, the layer)
+_layer: tuple[int, float, Layer] | None = None
+CHECK_SECONDS = 30.0
 
 
 def layer() -> Layer:
+    """The layer in use, rebuilt when the lexicon's revision changes (checked every 30 s)."""
     global _layer
-    if _layer is None:
-        with _lock:
-            if _layer is None:
-                _layer = Layer(Path(settings.INSAF_DATA_DIR) / "concepts")
-    return _layer
+    from insaf.search.lexicon import folder, lexicon_terms, revision
+
+    now = time.monotonic()
+    held = _layer
+    if held is not None and now - held[1] < CHECK_SECONDS:
+        return held[2]
+    with _lock:
+        current = revision()
+        if _layer is not None and _layer[0] == current:
+            _layer = (current, now, _layer[2])
+        else:
+            names = read_names(folder() / "meta" / "names.csv")
+            _layer = (current, now, Layer(lexicon_terms(), names))
+        return _layer[2]
+
+
+def forget() -> None:
+    """Drop the layer (tests that change the lexicon's source)."""
+    global _layer
+    _layer = None
 
 
 # --- Queries -------------------------------------------------------------------------------------

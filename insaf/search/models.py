@@ -104,3 +104,42 @@ class CaseLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} {self.other_id}"
+
+
+class ConceptTerm(models.Model):
+    """A term of the concept lexicon, once loaded into the database (``insaf concepts load``):
+    from then on the national administrators keep it on the lexicon page, and search and triage
+    training read it from here instead of data/concepts. Terms are switched off, never deleted,
+    so the lexicon's history stays in the audit log."""
+
+    concept = models.SlugField(_("concept"), max_length=40)
+    lang = models.CharField(_("language or dialect"), max_length=10)
+    text = models.CharField(_("term"), max_length=200)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+    changed_at = models.DateTimeField(_("changed"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["concept", "lang", "text"]
+        verbose_name = _("concept term")
+        verbose_name_plural = _("concept terms")
+        constraints = [
+            models.UniqueConstraint(fields=["concept", "lang", "text"], name="concept_term_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concept}/{self.lang}: {self.text}"
+
+
+class LexiconRevision(models.Model):
+    """One row: the lexicon's revision number, raised by every change in the same transaction,
+    so that every process notices a change and reloads."""
+
+    number = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"lexicon revision {self.number}"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from insaf.text.concepts import Term, read_terms
+from insaf.text.concepts import Term
 from insaf.triage.model import Labelled, TriageModel, read_jsonl, train
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,11 @@ def training_file() -> Path:
 
 
 def lexicon_terms() -> list[Term]:
-    return read_terms(Path(settings.INSAF_DATA_DIR) / "concepts")
+    """The concept lexicon in use (insaf/search/lexicon.py: the database once loaded, else the
+    files of data/concepts)."""
+    from insaf.search.lexicon import lexicon_terms as current
+
+    return current()
 
 
 def current_model() -> TriageModel | None:

@@ -182,3 +182,40 @@ class FileForm(forms.Form):
         label=_("Attach a file (internal)"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
     )
+
+
+class ConceptTermForm(forms.Form):
+    concept = forms.ChoiceField(label=_("Concept"), choices=[])
+    lang = forms.ChoiceField(label=_("Language or dialect"), choices=[])
+    text = forms.CharField(
+        label=_("Term"),
+        help_text=_("A word or a short phrase, as people write it (no patterns)."),
+        max_length=200,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+    note = forms.CharField(
+        label=_("Note for reviewers (optional)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+
+    def __init__(self, *args: Any, concepts: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["concept"].choices = concepts  # type: ignore[attr-defined]
+        self.fields["lang"].choices = LANGUAGE_CHOICES  # type: ignore[attr-defined]
+        _styled(self)
+
+
+LANGUAGE_CHOICES = [
+    ("ar", _("Arabic (Modern Standard)")),
+    ("ar-eg", _("Egyptian Arabic")),
+    ("ar-gulf", _("Gulf Arabic")),
+    ("ar-lev", _("Levantine Arabic")),
+    ("ar-iq", _("Iraqi Arabic")),
+    ("ar-ma", _("Maghrebi Arabic")),
+    ("ar-ye", _("Yemeni Arabic")),
+    ("arabizi", _("Arabizi (Arabic in Latin letters)")),
+    ("en", _("English")),
+    ("fr", _("French")),
+]

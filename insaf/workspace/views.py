@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 
 from insaf.accounts.access import memberships_of, roles_of, staff_for
 from insaf.accounts.models import User
-from insaf.accounts.roles import DASHBOARD_ROLES, Role
+from insaf.accounts.roles import DASHBOARD_ROLES, LEXICON_ROLES, Role
 from insaf.api.public import download
 from insaf.complaints import transitions
 from insaf.complaints.enums import EventType, Status
@@ -61,16 +61,22 @@ from insaf.complaints.services.attachments import (
 )
 from insaf.complaints.services.workflow import transitions_for
 from insaf.core.models import Country
+from insaf.search import lexicon
+from insaf.search.concepts import read_names
+from insaf.search.models import ConceptTerm
 from insaf.search.query import QueryError
 from insaf.search.services import Filters, search
 from insaf.search.similar import case_link, case_merge, links_of, similar_cases
+from insaf.text.concepts import read_terms
 from insaf.triage.labels import Vulnerable, vulnerable_mask
 from insaf.workspace import charts, dashboard
 from insaf.workspace.evidence import marked
 from insaf.workspace.forms import (
+    LANGUAGE_CHOICES,
     MERGE,
     AssignForm,
     BulkAssignForm,
+    ConceptTermForm,
     FileForm,
     LabelsForm,
     LinkForm,
@@ -752,4 +758,140 @@ def dashboard_export(request: HttpRequest, extension: str) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="insaf-units-{stamp}.{extension}"'
+    return response
+
+
+# --- The concept lexicon -------------------------------------------------------------------------
+
+
+def _concept_choices() -> list[tuple[str, str]]:
+    names = read_names(lexicon.folder() / "meta" / "names.csv")
+    return sorted(((code, c.name()) for code, c in names.items()), key=lambda pair: pair[1])
+
+
+def _lexicon_page(
+    request: HttpRequest, concept: str, form: ConceptTermForm | None = None, status: int = 200
+) -> HttpResponse:
+    choices = _concept_choices()
+    known = {code for code, _name in choices}
+    concept = concept if concept in known else (choices[0][0] if choices else "")
+    stored = lexicon.in_database()
+    languages = dict(LANGUAGE_CHOICES)
+    terms: list[dict[str, Any]]
+    if stored:
+        terms = [
+            {
+                "pk": t.pk,
+                "text": t.text,
+                "lang": languages.get(t.lang, t.lang),
+                "note": t.note,
+                "active": t.active,
+            }
+            for t in ConceptTerm.objects.filter(concept=concept)
+        ]
+    else:
+        terms = [
+            {
+                "pk": None,
+                "text": t.text,
+                "lang": languages.get(t.lang, t.lang),
+                "note": "",
+                "active": True,
+            }
+            for t in read_terms(lexicon.folder())
+            if t.concept == concept
+        ]
+    return render(
+        request,
+        "workspace/lexicon.html",
+        {
+            "concepts": choices,
+            "concept": concept,
+            "terms": terms,
+            "stored": stored,
+            "revision": lexicon.revision(),
+            "form": form
+            or ConceptTermForm(initial={"concept": concept, "lang": "ar"}, concepts=choices),
+        },
+        status=status,
+    )
+
+
+def _lexicon_allowed(request: HttpRequest) -> HttpResponse | None:
+    if not roles_of(request.user) & LEXICON_ROLES:
+        return render(request, "workspace/forbidden.html", status=403)
+    return None
+
+
+@never_cache
+@login_required
+def lexicon_page(request: HttpRequest) -> HttpResponse:
+    refused = _lexicon_allowed(request)
+    return refused or _lexicon_page(request, request.GET.get("concept", ""))
+
+
+@require_POST
+@login_required
+def lexicon_add(request: HttpRequest) -> HttpResponse:
+    refused = _lexicon_allowed(request)
+    if refused:
+        return refused
+    form = ConceptTermForm(request.POST, concepts=_concept_choices())
+    concept = request.POST.get("concept", "")
+    if not form.is_valid():
+        return _lexicon_page(request, concept, form, status=422)
+    try:
+        lexicon.concept_term_add(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+    except CaseError as error:
+        for field, message in error.fields.items():
+            form.add_error(field if field in form.fields else None, str(message))
+        return _lexicon_page(request, concept, form, status=422)
+    messages.success(request, _("Term added. Searches use it at once; re-index for older cases."))
+    return redirect(f"{reverse('workspace:lexicon')}?concept={concept}")
+
+
+@require_POST
+@login_required
+def lexicon_switch(request: HttpRequest, term_id: int) -> HttpResponse:
+    refused = _lexicon_allowed(request)
+    if refused:
+        return refused
+    active = request.POST.get("active") == "1"
+    try:
+        term = lexicon.concept_term_switch(
+            actor=request.user,  # type: ignore[arg-type]
+            term_id=term_id,
+            active=active,
+        )
+    except CaseError:
+        raise Http404() from None
+    messages.success(request, _("Term switched on.") if active else _("Term switched off."))
+    return redirect(f"{reverse('workspace:lexicon')}?concept={term.concept}")
+
+
+@require_POST
+@login_required
+def lexicon_load_files(request: HttpRequest) -> HttpResponse:
+    refused = _lexicon_allowed(request)
+    if refused:
+        return refused
+    added, kept = lexicon.lexicon_load(actor=request.user)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("Loaded %(added)d terms from the files (%(kept)d were already there).")
+        % {"added": added, "kept": kept},
+    )
+    return redirect("workspace:lexicon")
+
+
+@never_cache
+@login_required
+def lexicon_export(request: HttpRequest) -> HttpResponse:
+    refused = _lexicon_allowed(request)
+    if refused:
+        return refused
+    concept = request.GET.get("concept") or None
+    response = HttpResponse(lexicon.export_csv(concept), content_type="text/csv; charset=utf-8")
+    name = f"concepts-{concept}.csv" if concept else "concepts.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

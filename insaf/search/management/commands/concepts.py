@@ -1,0 +1,60 @@
+"""``insaf concepts``: the concept lexicon shared by triage and search.
+
+insaf concepts load            # copy data/concepts into the database (then edit it on the
+                               # lexicon page, /work/lexicon/); safe to run again
+insaf concepts export [DIR]    # write the lexicon in use as CSV (one file per concept in DIR,
+                               # or all of it on standard output), for review
+insaf concepts status          # where the lexicon is read from, its revision and size
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from insaf.search import lexicon
+from insaf.text.concepts import LexiconError
+
+
+class Command(BaseCommand):
+    help = (
+        "The concept lexicon: `insaf concepts load` copies data/concepts into the database, "
+        "`insaf concepts export [DIR]` writes it as CSV, `insaf concepts status` tells where it "
+        "is read from."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["load", "export", "status"])
+        parser.add_argument("folder", nargs="?", help="export: a folder for one file per concept")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "load":
+            try:
+                added, kept = lexicon.lexicon_load(actor=None)
+            except LexiconError as error:
+                raise CommandError(str(error)) from None
+            self.stdout.write(f"Loaded {added} terms ({kept} were already in the database).")
+        elif action == "export":
+            self._export(options["folder"])
+        else:
+            source = "the database" if lexicon.in_database() else f"{lexicon.folder()}"
+            terms = lexicon.lexicon_terms()
+            concepts = len({t.concept for t in terms})
+            self.stdout.write(
+                f"Lexicon read from {source}: {len(terms)} terms in use, {concepts} concepts, "
+                f"revision {lexicon.revision()}."
+            )
+
+    def _export(self, folder: str | None) -> None:
+        if folder is None:
+            self.stdout.write(lexicon.export_csv(), ending="")
+            return
+        target = Path(folder)
+        target.mkdir(parents=True, exist_ok=True)
+        concepts = sorted({t.concept for t in lexicon.lexicon_terms()})
+        for concept in concepts:
+            (target / f"{concept}.csv").write_text(lexicon.export_csv(concept), encoding="utf-8")
+        self.stdout.write(f"Wrote {len(concepts)} files to {target}.")

@@ -1,0 +1,130 @@
+"""The concept lexicon as data: files until loaded, then the database, edited by national
+administrators on the lexicon page (audited, versioned), used by search at once."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from insaf.accounts.roles import Role
+from insaf.audit.models import Event
+from insaf.audit.verbs import Verb
+from insaf.complaints.errors import InvalidInput
+from insaf.search import concepts, lexicon
+from insaf.search.models import ConceptTerm
+from insaf.search.services import search
+from insaf.text.concepts import read_terms
+from insaf.triage import store
+from tests.conftest import Org, sign_in_with_second_factor
+from tests.search.conftest import FileCase
+
+pytestmark = pytest.mark.django_db
+
+# "زيت المكينة" (engine oil, for greasing) is in no concept: the test teaches it to bribery.
+NEW_WORD = "زيت المكينة"
+TEXT = "طلب مني الشرطي زيت المكينة حتى يتركني أمشي"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_layer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every lookup checks the revision (as processes do every 30 s), and no layer built from
+    this test's database outlives it."""
+    monkeypatch.setattr(concepts, "CHECK_SECONDS", 0.0)
+    concepts.forget()
+    yield
+    concepts.forget()
+
+
+def test_the_files_are_the_lexicon_until_it_is_loaded(jordan: Org) -> None:
+    files = read_terms(lexicon.folder())
+    assert not lexicon.in_database()
+    assert lexicon.lexicon_terms() == files
+    out = StringIO()
+    call_command("concepts", "load", stdout=out)
+    assert f"Loaded {len(set(files))} terms" in out.getvalue()
+    assert lexicon.in_database() and ConceptTerm.objects.count() == len(set(files))
+    assert sorted(lexicon.lexicon_terms(), key=repr) == sorted(set(files), key=repr)
+    assert store.lexicon_terms() == lexicon.lexicon_terms()  # triage trains on the same
+    again = StringIO()
+    call_command("concepts", "load", stdout=again)
+    assert "Loaded 0 terms" in again.getvalue()
+    assert Event.objects.filter(verb=Verb.LEXICON_LOADED).count() == 2
+    assert lexicon.revision() == 2
+
+
+def test_bad_terms_are_refused_and_change_nothing(jordan: Org) -> None:
+    actor = jordan.staff[Role.NATIONAL_ADMIN]
+    for kwargs in (
+        {"concept": "nonsense", "lang": "ar", "text": "كلمة"},
+        {"concept": "bribery", "lang": "xx", "text": "كلمة"},
+        {"concept": "bribery", "lang": "ar", "text": " ... "},
+        {"concept": "bribery", "lang": "ar", "text": "رشوة"},  # already there
+    ):
+        with pytest.raises(InvalidInput):
+            lexicon.concept_term_add(actor=actor, **kwargs)
+    assert not ConceptTerm.objects.exists()  # not even loaded from the files
+    assert lexicon.revision() == 0
+
+
+def test_a_new_term_finds_cases_at_once_and_can_be_switched_off(
+    file_case: FileCase, jordan: Org
+) -> None:
+    case = file_case(TEXT)
+    assert case.reference not in [h.complaint.reference for h in search("رشوة", user=None).hits]
+    actor = jordan.staff[Role.NATIONAL_ADMIN]
+    before = lexicon.revision()
+    term = lexicon.concept_term_add(actor=actor, concept="bribery", lang="ar-lev", text=NEW_WORD)
+    assert lexicon.revision() > before
+    assert Event.objects.filter(verb=Verb.LEXICON_TERM_ADDED, actor=actor).exists()
+    # The query side knows it at once; the case, filed before, after a reindex.
+    call_command("search", "reindex", "--no-progress", stdout=StringIO(), stderr=StringIO())
+    hits = search("رشوة", user=None).hits
+    assert case.reference in [h.complaint.reference for h in hits]
+    lexicon.concept_term_switch(actor=actor, term_id=term.pk, active=False)
+    assert NEW_WORD not in {t.text for t in lexicon.lexicon_terms()}
+    assert Event.objects.filter(verb=Verb.LEXICON_TERM_CHANGED).exists()
+    call_command("search", "reindex", "--no-progress", stdout=StringIO(), stderr=StringIO())
+    assert case.reference not in [h.complaint.reference for h in search("رشوة", user=None).hits]
+
+
+def test_the_lexicon_page_is_for_national_administrators(jordan: Org) -> None:
+    head = sign_in_with_second_factor(Client(), jordan.staff[Role.UNIT_HEAD])
+    assert head.get("/work/lexicon/").status_code == 403
+    assert head.post("/work/lexicon/load/").status_code == 403
+    admin = sign_in_with_second_factor(Client(), jordan.staff[Role.NATIONAL_ADMIN])
+    page = admin.get("/work/lexicon/?concept=bribery").content.decode()
+    assert 'id="lexicon-files"' in page and "دهن السير" in page
+    assert admin.post("/work/lexicon/load/").status_code == 302
+    bad = admin.post("/work/lexicon/add/", {"concept": "bribery", "lang": "ar", "text": ""})
+    assert bad.status_code == 422 and 'id="error-summary"' in bad.content.decode()
+    added = admin.post(
+        "/work/lexicon/add/",
+        {"concept": "bribery", "lang": "ar-lev", "text": NEW_WORD, "note": "test"},
+    )
+    assert added.status_code == 302
+    term = ConceptTerm.objects.get(text=NEW_WORD)
+    assert term.changed_by == jordan.staff[Role.NATIONAL_ADMIN]
+    page = admin.get("/work/lexicon/?concept=bribery").content.decode()
+    assert NEW_WORD in page and 'id="lexicon-files"' not in page
+    admin.post(f"/work/lexicon/{term.pk}/switch/", {"active": "0"})
+    term.refresh_from_db()
+    assert not term.active
+    exported = admin.get("/work/lexicon/export.csv?concept=bribery").content.decode()
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert rows[0] == ["concept", "lang", "term", "note"]
+    assert all(row[0] == "bribery" for row in rows[1:]) and len(rows) > 10
+    assert NEW_WORD not in exported  # switched off
+
+
+def test_export_writes_files_in_the_lexicon_format(tmp_path: object, jordan: Org) -> None:
+    from pathlib import Path
+
+    target = Path(str(tmp_path)) / "export"
+    call_command("concepts", "export", str(target), stdout=StringIO())
+    assert sorted(read_terms(target), key=repr) == sorted(read_terms(lexicon.folder()), key=repr)
