@@ -142,3 +142,23 @@ def test_a_case_from_filing_to_rating(
     assert first and last and first["x"] < last["x"], (first, last)
     assert_accessible(officer, "dashboard (English)")
     screenshot(officer, "dashboard-en")
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_administration_pages_are_accessible(
+    language: str,
+    open_page: Callable[..., Page],
+    demo_server: Server,
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    page = open_page(demo_server)
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": demo_server.url}]
+    )
+    sign_in(page, "natadmin", demo_server.password)
+    page.locator("#nav-lexicon").click()
+    expect(page.locator("#terms tbody tr")).not_to_have_count(0)
+    assert_accessible(page, f"lexicon page ({language})")
+    screenshot(page, f"lexicon-{language}")
+    page.goto("/accounts/preferences/")
+    assert_accessible(page, f"preferences ({language})")
