@@ -14,6 +14,7 @@ import hashlib
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -507,60 +508,65 @@ def case_message(request: HttpRequest) -> HttpResponse:
     return _case_page(request, found, message_form=form)
 
 
-@never_cache
-@require_POST
-def case_appeal(request: HttpRequest) -> HttpResponse:
+def _filer_act(
+    request: HttpRequest,
+    form: forms.Form,
+    key: str,
+    act: Callable[[Complaint, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """One of the filer's actions on the followed case: the service, then back to the case with
+    a message; a refusal is shown on the form that asked."""
     found = _case_or_track(request)
     if isinstance(found, HttpResponse):
         return found
-    form = AppealForm(request.POST, prefix="appeal")
     if form.is_valid():
         try:
-            filer_appeal(case=found, reason=form.cleaned_data["reason"])
+            act(found, form.cleaned_data)
         except CaseError as error:
             _put_errors(form, error)
         else:
-            messages.success(request, _("Your appeal was received."))
+            messages.success(request, done)
             return redirect("portal:case")
-    return _case_page(request, found, appeal_form=form)
+    return _case_page(request, found, **{key: form})
+
+
+@never_cache
+@require_POST
+def case_appeal(request: HttpRequest) -> HttpResponse:
+    return _filer_act(
+        request,
+        AppealForm(request.POST, prefix="appeal"),
+        "appeal_form",
+        lambda case, data: filer_appeal(case=case, reason=data["reason"]),
+        _("Your appeal was received."),
+    )
 
 
 @never_cache
 @require_POST
 def case_withdraw(request: HttpRequest) -> HttpResponse:
-    found = _case_or_track(request)
-    if isinstance(found, HttpResponse):
-        return found
-    form = WithdrawForm(request.POST, prefix="withdraw")
-    if form.is_valid():
-        try:
-            filer_withdraw(case=found, reason=form.cleaned_data["reason"])
-        except CaseError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, _("Your case was withdrawn."))
-            return redirect("portal:case")
-    return _case_page(request, found, withdraw_form=form)
+    return _filer_act(
+        request,
+        WithdrawForm(request.POST, prefix="withdraw"),
+        "withdraw_form",
+        lambda case, data: filer_withdraw(case=case, reason=data["reason"]),
+        _("Your case was withdrawn."),
+    )
 
 
 @never_cache
 @require_POST
 def case_feedback(request: HttpRequest) -> HttpResponse:
-    found = _case_or_track(request)
-    if isinstance(found, HttpResponse):
-        return found
-    form = FeedbackForm(request.POST)
-    if form.is_valid():
-        try:
-            filer_feedback(
-                case=found, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
-            )
-        except CaseError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, _("Thank you for your rating."))
-            return redirect("portal:case")
-    return _case_page(request, found, feedback_form=form)
+    return _filer_act(
+        request,
+        FeedbackForm(request.POST),
+        "feedback_form",
+        lambda case, data: filer_feedback(
+            case=case, rating=data["rating"], comment=data["comment"]
+        ),
+        _("Thank you for your rating."),
+    )
 
 
 @never_cache

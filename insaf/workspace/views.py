@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,7 @@ from insaf.accounts.roles import DASHBOARD_ROLES, LEXICON_ROLES, Role
 from insaf.api.public import download
 from insaf.complaints import transitions
 from insaf.complaints.enums import EventType, Status
-from insaf.complaints.errors import CaseError, NotFound
+from insaf.complaints.errors import CaseError, InvalidInput, NotFound
 from insaf.complaints.models import CaseEvent, Complaint
 from insaf.complaints.selectors import (
     can_see_identity,
@@ -454,120 +455,143 @@ def _done(request: HttpRequest, case: Complaint, message: str) -> HttpResponse:
     return redirect("workspace:case", reference=case.reference)
 
 
+# Does one change to the case (a service call) and says what was done.
+Act = Callable[[User, Complaint, dict[str, Any]], str]
+
+
+def _act(
+    request: HttpRequest, reference: str, form: forms.Form, key: str, act: Act
+) -> HttpResponse:
+    """One change an officer makes: the form, the service, then back to the case with a message;
+    a refusal (a stale version: 409) is shown on the form that asked, and changes nothing."""
+    case = _visible(request, reference)
+    if not form.is_valid():
+        return _case_page(request, case.reference, status=422, bound={key: form})
+    try:
+        done = act(request.user, case, form.cleaned_data)  # type: ignore[arg-type]
+    except CaseError as error:
+        return _refused(request, case.reference, form, error, key)
+    return _done(request, case, done)
+
+
 @require_POST
 @login_required
 def case_transition(request: HttpRequest, reference: str, name: str) -> HttpResponse:
-    case = _visible(request, reference)
-    form = TransitionForm(request.POST, prefix=f"t-{name}")
-    if not form.is_valid() or form.cleaned_data["name"] != name:
-        form.add_error(None, _("Reload the case and try again."))
-        return _case_page(request, case.reference, status=422, bound={"transition_form": form})
-    message = form.cleaned_data["message"].strip()
-    if name in NEEDS_MESSAGE and not message:
-        form.add_error("message", _("Write the message the filer will read."))
-        return _case_page(request, case.reference, status=422, bound={"transition_form": form})
-    try:
+    def act(actor: User, case: Complaint, data: dict[str, Any]) -> str:
+        if data["name"] != name:
+            raise InvalidInput(_("Reload the case and try again."))
+        message = data["message"].strip()
+        if name in NEEDS_MESSAGE and not message:
+            raise InvalidInput(fields={"message": _("Write the message the filer will read.")})
         complaint_transition(
-            actor=request.user,  # type: ignore[arg-type]
-            complaint_id=case.pk,
-            version=form.cleaned_data["version"],
-            name=name,
-            message=message,
+            actor=actor, complaint_id=case.pk, version=data["version"], name=name, message=message
         )
-    except CaseError as error:
-        return _refused(request, case.reference, form, error, "transition_form")
-    return _done(request, case, _("Done: %(step)s.") % {"step": TRANSITION_LABELS.get(name, name)})
+        return _("Done: %(step)s.") % {"step": TRANSITION_LABELS.get(name, name)}
+
+    form = TransitionForm(request.POST, prefix=f"t-{name}")
+    return _act(request, reference, form, "transition_form", act)
 
 
 @require_POST
 @login_required
 def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _visible(request, reference)
-    form = AssignForm(request.POST, officers=_officers(request.user))  # type: ignore[arg-type]
-    if not form.is_valid():
-        return _case_page(request, case.reference, status=422, bound={"assign_form": form})
-    try:
+    def act(actor: User, case: Complaint, data: dict[str, Any]) -> str:
+        officer = data["officer"]
         complaint_assign(
-            actor=request.user,  # type: ignore[arg-type]
-            complaint_id=case.pk,
-            version=form.cleaned_data["version"],
-            officer=form.cleaned_data["officer"],
+            actor=actor, complaint_id=case.pk, version=data["version"], officer=officer
         )
-    except CaseError as error:
-        return _refused(request, case.reference, form, error, "assign_form")
-    return _done(
-        request,
-        case,
-        _("Assigned to %(officer)s.") % {"officer": form.cleaned_data["officer"].get_username()},
-    )
+        return _("Assigned to %(officer)s.") % {"officer": officer.get_username()}
+
+    form = AssignForm(request.POST, officers=_officers(request.user))  # type: ignore[arg-type]
+    return _act(request, reference, form, "assign_form", act)
 
 
 @require_POST
 @login_required
 def case_note(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _visible(request, reference)
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _case_page(request, case.reference, status=422, bound={"note_form": form})
-    try:
-        complaint_note(actor=request.user, complaint_id=case.pk, body=form.cleaned_data["body"])  # type: ignore[arg-type]
-    except CaseError as error:
-        return _refused(request, case.reference, form, error, "note_form")
-    return _done(request, case, _("Note added."))
+    def act(actor: User, case: Complaint, data: dict[str, Any]) -> str:
+        complaint_note(actor=actor, complaint_id=case.pk, body=data["body"])
+        return _("Note added.")
+
+    return _act(request, reference, NoteForm(request.POST), "note_form", act)
 
 
 @require_POST
 @login_required
 def case_message(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _visible(request, reference)
-    form = MessageForm(request.POST)
-    if not form.is_valid():
-        return _case_page(request, case.reference, status=422, bound={"message_form": form})
-    question = form.cleaned_data["question"]
-    try:
+    def act(actor: User, case: Complaint, data: dict[str, Any]) -> str:
         complaint_message(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=actor,
             complaint_id=case.pk,
-            version=form.cleaned_data["version"],
-            body=form.cleaned_data["body"],
-            question=question,
+            version=data["version"],
+            body=data["body"],
+            question=data["question"],
         )
-    except CaseError as error:
-        return _refused(request, case.reference, form, error, "message_form")
-    return _done(
-        request,
-        case,
-        _("Your question was sent; the case awaits the filer's answer.")
-        if question
-        else _("Your message was sent to the filer."),
-    )
+        if data["question"]:
+            return _("Your question was sent; the case awaits the filer's answer.")
+        return _("Your message was sent to the filer.")
+
+    return _act(request, reference, MessageForm(request.POST), "message_form", act)
 
 
 @require_POST
 @login_required
 def case_labels(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _visible(request, reference)
-    form = LabelsForm(request.POST)
-    if not form.is_valid():
-        return _case_page(request, case.reference, status=422, bound={"labels_form": form})
-    data = form.cleaned_data
-    try:
+    def act(actor: User, case: Complaint, data: dict[str, Any]) -> str:
+        vulnerable = list(data["vulnerable"])
         complaint_correct_labels(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=actor,
             complaint_id=case.pk,
             version=data["version"],
             changes=LabelChanges(
                 kind=data["kind"] if data["kind"] != case.kind else None,
                 category=data["category"] if data["category"] != case.category else None,
                 grave=data["grave"] if data["grave"] != case.grave else None,
-                vulnerable=list(data["vulnerable"])
-                if set(data["vulnerable"]) != set(case.vulnerable)
-                else None,
+                vulnerable=vulnerable if set(vulnerable) != set(case.vulnerable) else None,
             ),
         )
-    except CaseError as error:
-        return _refused(request, case.reference, form, error, "labels_form")
-    return _done(request, case, _("Labels corrected; priority and deadlines follow them."))
+        return _("Labels corrected; priority and deadlines follow them.")
+
+    return _act(request, reference, LabelsForm(request.POST), "labels_form", act)
+
+
+@require_POST
+@login_required
+def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
+    def act(actor: User, case: Complaint, data: dict[str, Any]) -> str:
+        other = data["other"].strip().upper()
+        if data["kind"] == MERGE:
+            case_merge(
+                actor=actor,
+                complaint_id=case.pk,
+                version=data["version"] or 0,
+                into_reference=other,
+                note=data["note"],
+            )
+            return _("Closed into %(other)s.") % {"other": other}
+        case_link(
+            actor=actor,
+            complaint_id=case.pk,
+            other_reference=other,
+            kind=data["kind"],
+            note=data["note"],
+        )
+        return _("Cases linked.")
+
+    return _act(request, reference, LinkForm(request.POST), "link_form", act)
+
+
+@require_POST
+@login_required
+def case_file_add(request: HttpRequest, reference: str) -> HttpResponse:
+    def act(actor: User, case: Complaint, data: dict[str, Any]) -> str:
+        upload = data["file"]
+        attachment_add(
+            complaint_id=case.pk, upload=Upload(stream=upload, name=upload.name or ""), actor=actor
+        )
+        return _("File attached.")
+
+    return _act(request, reference, FileForm(request.POST, request.FILES), "file_form", act)
 
 
 @never_cache
@@ -588,57 +612,6 @@ def case_reveal(request: HttpRequest, reference: str) -> HttpResponse:
         return _refused(request, case.reference, form, error, "reveal_form")
     # Shown on this answer only: a reload does not show them again without a new reason.
     return _case_page(request, case.reference, identities=people)
-
-
-@require_POST
-@login_required
-def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _visible(request, reference)
-    form = LinkForm(request.POST)
-    if not form.is_valid():
-        return _case_page(request, case.reference, status=422, bound={"link_form": form})
-    other = form.cleaned_data["other"].strip().upper()
-    try:
-        if form.cleaned_data["kind"] == MERGE:
-            case_merge(
-                actor=request.user,  # type: ignore[arg-type]
-                complaint_id=case.pk,
-                version=form.cleaned_data["version"] or 0,
-                into_reference=other,
-                note=form.cleaned_data["note"],
-            )
-        else:
-            case_link(
-                actor=request.user,  # type: ignore[arg-type]
-                complaint_id=case.pk,
-                other_reference=other,
-                kind=form.cleaned_data["kind"],
-                note=form.cleaned_data["note"],
-            )
-    except CaseError as error:
-        return _refused(request, case.reference, form, error, "link_form")
-    if form.cleaned_data["kind"] == MERGE:
-        return _done(request, case, _("Closed into %(other)s.") % {"other": other})
-    return _done(request, case, _("Cases linked."))
-
-
-@require_POST
-@login_required
-def case_file_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _visible(request, reference)
-    form = FileForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _case_page(request, case.reference, status=422, bound={"file_form": form})
-    upload = form.cleaned_data["file"]
-    try:
-        attachment_add(
-            complaint_id=case.pk,
-            upload=Upload(stream=upload, name=upload.name or ""),
-            actor=request.user,  # type: ignore[arg-type]
-        )
-    except CaseError as error:
-        return _refused(request, case.reference, form, error, "file_form")
-    return _done(request, case, _("File attached."))
 
 
 @never_cache

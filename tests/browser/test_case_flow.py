@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_pages import assert_accessible, sign_in, totp
-from tests.browser.test_portal_pages import PHONE, file_anonymously, fits
+from tests.browser.test_portal_pages import PHONE, file_anonymously, fits, in_language
 
 if TYPE_CHECKING:
     from tests.browser.conftest import Server
@@ -128,9 +128,7 @@ def test_a_case_from_filing_to_rating(
     screenshot(officer, "dashboard-ar")
 
     # The workspace in English passes axe too.
-    officer.context.add_cookies(
-        [{"name": "django_language", "value": "en", "url": workflow_server.url}]
-    )
+    in_language(officer, workflow_server, "en")
     officer.goto("/work/")
     expect(officer.locator("html")).to_have_attribute("lang", "en")
     assert_accessible(officer, "queue (English)")
@@ -152,9 +150,7 @@ def test_administration_pages_are_accessible(
     screenshot: Callable[[Page, str], Path],
 ) -> None:
     page = open_page(demo_server)
-    page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": demo_server.url}]
-    )
+    in_language(page, demo_server, language)
     sign_in(page, "natadmin", demo_server.password)
     page.locator("#nav-lexicon").click()
     expect(page.locator("#terms tbody tr")).not_to_have_count(0)

@@ -5,13 +5,12 @@ may do on it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from pytest_django.fixtures import Settings as SettingsWrapper
@@ -35,15 +34,6 @@ pytestmark = pytest.mark.django_db
 
 TEXT = "ضربني شرطي في المخفر يوم السبت وأخذ هاتفي ولم يرجعه"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + b"\x00" * 200
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits(settings: SettingsWrapper) -> Iterator[None]:
-    settings.INSAF_RATE_FILE = "off"
-    settings.INSAF_RATE_TRACK = "off"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def answers(**changes: Any) -> dict[str, Any]:
