@@ -72,6 +72,7 @@ from insaf.core.bulkinsert import insert_rows
 from insaf.core.calendar import WorkCalendar
 from insaf.core.models import Country, Governorate, Unit
 from insaf.core.normalise import normalise_phone
+from insaf.search.concepts import layer as concept_layer
 from insaf.search.indexing import index_cases
 from insaf.triage.engine import TriageResult, triage_many
 
@@ -591,6 +592,7 @@ class _Writer:
         reference)."""
         ctx = self.context(code)
         user = self.user
+        concept_layer()  # current before the transaction (see intake)
         # Triage of the whole batch at once (the model labels a batch faster than its texts).
         labels = triage_many(
             [r.text for r in records],

@@ -145,6 +145,16 @@ def layer() -> Layer:
         return _layer[2]
 
 
+def warm() -> None:
+    """Build the layer now (a web worker at start-up), if the database answers."""
+    from django.db import DatabaseError
+
+    try:
+        layer()
+    except DatabaseError:  # not migrated yet: the first search or filing builds it
+        pass
+
+
 def forget() -> None:
     """Drop the layer (tests that change the lexicon's source)."""
     global _layer

@@ -39,6 +39,7 @@ from insaf.core.crypto import (
 )
 from insaf.core.models import Country, Governorate, Unit
 from insaf.core.normalise import normalise_email, normalise_national_id, normalise_phone
+from insaf.search.concepts import layer as concept_layer
 from insaf.search.indexing import index_cases
 from insaf.triage.engine import TriageResult, triage
 from insaf.triage.labels import PRIORITY_RANK, Kind, vulnerable_mask
@@ -334,6 +335,9 @@ def _prepare(
     if errors or config is None:
         raise InvalidInput(fields=errors)
     code = new_receipt_code() if anonymous else None
+    # The concept lexicon, current before the transaction (the index entry needs it): a change
+    # of the lexicon is reloaded here, not while the case's locks are held.
+    concept_layer()
     return _Prepared(
         config=config,
         labels=triage(body, language=language, kind=kind),
