@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import Server
 from tests.browser.test_pages import assert_accessible, sign_in, totp
 from tests.browser.test_portal_pages import PHONE, file_anonymously, fits, in_language
-
-if TYPE_CHECKING:
-    from tests.browser.conftest import Server
 
 pytestmark = pytest.mark.browser
 
@@ -158,3 +155,28 @@ def test_administration_pages_are_accessible(
     screenshot(page, f"lexicon-{language}")
     page.goto("/accounts/preferences/")
     assert_accessible(page, f"preferences ({language})")
+
+
+def test_a_grave_case_reaches_the_oversight_queue(
+    open_page: Callable[..., Page],
+    workflow_server: Server,
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    """A torture allegation filed on the portal is in the oversight officer's queue at once,
+    marked grave and critical, whatever the routing rules say."""
+    filer = open_page(workflow_server, **PHONE)
+    reference, _code = file_anonymously(filer, "عذبوني في التحقيق وضربوني على رجلي حتى اعترفت")
+    officer = open_page(workflow_server)
+    server = Server(
+        url=workflow_server.url,
+        var_dir=workflow_server.var_dir,
+        username="oversight",
+        password=workflow_server.password,
+    )
+    officer_signs_in(officer, server)
+    officer.goto("/work/?view=oversight")
+    row = officer.locator(f"#queue tr[data-reference='{reference}']")
+    expect(row).to_be_visible()
+    expect(row.locator(".badge.text-bg-danger")).to_be_visible()  # grave
+    expect(row.locator(".insaf-priority-critical")).to_be_visible()
+    screenshot(officer, "oversight-queue")
