@@ -121,9 +121,20 @@ def unit_rows(cases: QuerySet[Complaint], since: dt.datetime, now: dt.datetime) 
     return sorted(result, key=lambda r: (-r.received, r.unit))
 
 
+def period(weeks: int, now: dt.datetime) -> dt.datetime:
+    """The start of the figures' period: ``weeks`` weeks back, at midnight."""
+    return (now - dt.timedelta(weeks=weeks)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def units_of(user: Any, *, weeks: int = WEEKS) -> list[UnitRow]:
+    """The per-unit table alone (for its export)."""
+    now = timezone.now()
+    return unit_rows(cases_for(user), period(weeks, now), now)
+
+
 def figures(user: Any, *, weeks: int = WEEKS, now: dt.datetime | None = None) -> Figures:
     now = now or timezone.now()
-    since = (now - dt.timedelta(weeks=weeks)).replace(hour=0, minute=0, second=0, microsecond=0)
+    since = period(weeks, now)
     cases = cases_for(user)
     open_cases = cases.filter(status__in=transitions.OPEN)
     weekly = dict(

@@ -684,14 +684,13 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 
 def _unit_table(user: User, weeks: int) -> tuple[list[str], list[list[Any]]]:
-    found = dashboard.figures(user, weeks=weeks)
     header = [str(label) for _key, label in UNIT_COLUMNS]
     body = [
         [
             round(value, 1) if isinstance(value, float) else value
             for value in (getattr(row, key) for key, _label in UNIT_COLUMNS)
         ]
-        for row in found.units
+        for row in dashboard.units_of(user, weeks=weeks)
     ]
     return header, body
 
