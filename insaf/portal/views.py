@@ -221,10 +221,9 @@ def _attach_all(case_id: int, files: list[UploadedFile]) -> None:
         raise
 
 
-def _file(form: FilingForm, files: list[UploadedFile]) -> idempotency.Outcome:
+def _file(form: FilingForm, files: list[UploadedFile], country: Country) -> idempotency.Outcome:
     """File the case and its files in one transaction (run_once opens it)."""
     data = form.cleaned_data
-    country = _country()
     occurred = data.get("occurred_on")
     submission = complaint_submit(
         country=country.pk,
@@ -287,7 +286,7 @@ def file(request: HttpRequest) -> HttpResponse:
         outcome = idempotency.run_once(
             key=KEY_PREFIX + token[:100],
             digest=_digest(form, files),
-            produce=lambda: _file(form, files),
+            produce=lambda: _file(form, files, country),
         )
     except IdempotencyKeyReused:
         # This page was sent before with other answers (and that case was filed).

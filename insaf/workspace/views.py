@@ -42,6 +42,7 @@ from insaf.complaints.models import CaseEvent, Complaint
 from insaf.complaints.selectors import (
     can_see_identity,
     case_for,
+    cases_for,
     oversight_queue_for,
     queue_for,
 )
@@ -349,21 +350,21 @@ def _case_page(
 ) -> HttpResponse:
     bound = bound or {}
     user: User = request.user  # type: ignore[assignment]
-    try:
-        case = case_for(user, reference)
-    except NotFound:
-        raise Http404() from None
+    # One read, in the user's scope (as case_for), with what the page shows of the case.
     case = (
-        Complaint.objects.select_related(
+        cases_for(user)
+        .select_related(
             "country",
             "handling_unit",
             "handling_officer",
             "reviewing_unit",
             "unit_complained_about",
         )
-        .filter(pk=case.pk)
-        .get()
+        .filter(reference=reference)
+        .first()
     )
+    if case is None:
+        raise Http404()
     version = {"version": case.version}
     details = case.triage_details or {}
     evidence: dict[str, list[str]] = details.get("evidence") or {}
