@@ -898,7 +898,9 @@ def import_file(
 # --- Progress ------------------------------------------------------------------------------------
 class ProgressBar:
     """A one-line progress bar, redrawn at most every ``interval`` seconds, for a terminal
-    (``tty``); otherwise a line at each tenth of the way, so that logs stay short."""
+    (``tty``); otherwise a line at each tenth of the way, so that logs stay short. A phase is
+    timed from the last report of the one before (or from the bar's creation), so a phase whose
+    first report is already its last still gets a true rate; ``clock`` is for tests."""
 
     def __init__(
         self,
@@ -907,22 +909,25 @@ class ProgressBar:
         tty: bool | None = None,
         width: int = 30,
         interval: float = 0.2,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.write = write or sys.stderr.write
         self.tty = sys.stderr.isatty() if tty is None else tty
         self.width = width
         self.interval = interval
+        self.clock = clock
         self._phase = ""
-        self._started = 0.0
+        self._started = self._last = clock()
         self._drawn = -math.inf
         self._tenth = -1
 
     def __call__(self, phase: str, done: int, total: int) -> None:
-        now = time.monotonic()
+        now = self.clock()
         if phase != self._phase:
             if self._phase and self.tty:
                 self.write("\n")
-            self._phase, self._started, self._drawn, self._tenth = phase, now, -math.inf, -1
+            self._phase, self._started, self._drawn, self._tenth = phase, self._last, -math.inf, -1
+        self._last = now
         finished = total > 0 and done >= total
         if self.tty:
             if not finished and now - self._drawn < self.interval:
@@ -936,8 +941,8 @@ class ProgressBar:
                 self.write(self._line(done, total, now) + "\n")
 
     def _line(self, done: int, total: int, now: float) -> str:
-        elapsed = max(now - self._started, 1e-9)
-        rate = done / elapsed
+        elapsed = now - self._started
+        rate = done / elapsed if elapsed > 0 else 0.0
         if total <= 0:
             return f"{self._phase:<10} {done:,} records {rate:,.0f}/s"
         filled = self.width * min(done, total) // total

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from insaf.search.query import AnyOf, Item, Phrase, Query, Term
 from insaf.text import document_language, word_spans
@@ -48,6 +48,9 @@ class Concept:
     code: str
     names: dict[str, str]  # language → name
     labels: tuple[tuple[str, str], ...]  # (facet letter, value), e.g. ("c", "corruption")
+    # A label's own query words (meta/labels.csv): it stands for the label alone, no text
+    # mentions it and it has no name of its own (the label's is shown).
+    label_only: bool = False
 
     def name(self, language: str | None = None) -> str:
         language = (language or get_language() or "ar")[:2]
@@ -66,12 +69,10 @@ def read_names(path: Path) -> dict[str, Concept]:
         if reader.fieldnames != wanted:
             raise LayerError(f"{path.name}: the header must be {','.join(wanted)}")
         for number, row in enumerate(reader, start=2):
-            labels = []
-            for spec in (row["labels"] or "").split():
-                kind, _, value = spec.partition(":")
-                if kind not in LABEL_FACETS or not value:
-                    raise LayerError(f"{path.name}, line {number}: bad label {spec!r}")
-                labels.append((LABEL_FACETS[kind], value))
+            labels = [
+                _label(spec, f"{path.name}, line {number}")
+                for spec in (row["labels"] or "").split()
+            ]
             code = row["concept"].strip()
             concepts[code] = Concept(
                 code, {lang: row[lang].strip() for lang in NAME_LANGUAGES}, tuple(labels)
@@ -79,10 +80,59 @@ def read_names(path: Path) -> dict[str, Concept]:
     return concepts
 
 
+def _label(spec: str, where: str) -> tuple[str, str]:
+    """("c", "corruption") from "category:corruption" (a label of the contract), else
+    LayerError naming ``where``."""
+    from insaf.triage.labels import Category, Vulnerable
+
+    kind, _, value = spec.partition(":")
+    valid = {
+        "category": Category.values,
+        "vulnerable": Vulnerable.values,
+        "grave": ["1"],
+    }.get(kind, [])
+    if value not in valid:
+        raise LayerError(f"{where}: bad label {spec!r}")
+    return LABEL_FACETS[kind], value
+
+
+def label_concept(letter: str, value: str) -> str:
+    """The code of the stand-in concept that a label's query words name."""
+    return f"label_{letter}_{value}"
+
+
+def read_labels(path: Path) -> tuple[list[LexiconTerm], dict[str, Concept]]:
+    """The words that name a label in a query (meta/labels.csv: ``label,lang,term``), as terms
+    of one stand-in concept per label; none when there is no such file."""
+    terms: list[LexiconTerm] = []
+    concepts: dict[str, Concept] = {}
+    if not path.exists():
+        return terms, concepts
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != ["label", "lang", "term"]:
+            raise LayerError(f"{path.name}: the header must be label,lang,term")
+        for number, row in enumerate(reader, start=2):
+            where = f"{path.name}, line {number}"
+            letter, value = _label((row["label"] or "").strip(), where)
+            lang, term = (row["lang"] or "").strip(), (row["term"] or "").strip()
+            if lang not in NAME_LANGUAGES or not term:
+                raise LayerError(f"{where}: a language (ar, en or fr) and a term are needed")
+            code = label_concept(letter, value)
+            concepts.setdefault(code, Concept(code, {}, ((letter, value),), label_only=True))
+            terms.append(LexiconTerm(code, lang, term))
+    return terms, concepts
+
+
 class Layer:
     """The lexicon and the concepts' names and labels, as search uses them."""
 
-    def __init__(self, terms: list[LexiconTerm], concepts: dict[str, Concept]) -> None:
+    def __init__(
+        self,
+        terms: list[LexiconTerm],
+        concepts: dict[str, Concept],
+        labels: tuple[list[LexiconTerm], dict[str, Concept]] = ([], {}),
+    ) -> None:
         terms = [t for t in terms if t.concept not in CONTEXT_CONCEPTS]
         self.lexicon = Lexicon(terms)
         self.concepts = concepts
@@ -99,9 +149,12 @@ class Layer:
             for lang, name in concept.names.items()
             if name
         ]
-        self.query_lexicon = Lexicon([*terms, *names])
+        # And a label by the words officers use for it ("استخدام القوة": use_of_force).
+        label_terms, label_concepts = labels
+        self.concepts = {**label_concepts, **concepts}
+        self.query_lexicon = Lexicon([*terms, *names, *label_terms])
         digest = hashlib.sha256()
-        for term in [*terms, *names]:
+        for term in [*terms, *names, *label_terms]:
             digest.update(f"{term.concept}|{term.lang}|{term.text}\n".encode())
         self.version = digest.hexdigest()[:12]
 
@@ -140,8 +193,10 @@ def layer() -> Layer:
         if _layer is not None and _layer[0] == current:
             _layer = (current, now, _layer[2])
         else:
-            names = read_names(folder() / "meta" / "names.csv")
-            _layer = (current, now, Layer(lexicon_terms(), names))
+            meta = folder() / "meta"
+            names = read_names(meta / "names.csv")
+            labels = read_labels(meta / "labels.csv")
+            _layer = (current, now, Layer(lexicon_terms(), names, labels))
         return _layer[2]
 
 
@@ -171,6 +226,10 @@ class Expansion:
     query: Query
     # concept → the words of the query that named it
     concepts: dict[str, str]
+    # The expanded query without the plain words that name no concept ("medical care" → the
+    # medical concept alone), and those words; None when every word named a concept or none did.
+    loose: Query | None = None
+    dropped: tuple[str, ...] = ()
 
 
 def _query_matches(text: str, words: list[str]) -> list[Match]:
@@ -251,6 +310,16 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
             taken[i] = (match.start, match.end)
         groups.setdefault(inside, set()).add(match.concept)
         covered.setdefault(match.concept, text[match.start : match.end])
+    # A label's own words add nothing where a concept of the same words stands for that label.
+    current = layer()
+    for inside, concepts in groups.items():
+        known = [current.concepts[c] for c in concepts if c in current.concepts]
+        carried = {label for c in known if not c.label_only for label in c.labels}
+        groups[inside] = {
+            c.code for c in known if not (c.label_only and set(c.labels) <= carried)
+        } | (concepts - set(current.concepts))
+    kept_concepts: set[str] = set().union(*groups.values())
+    covered = {c: words for c, words in covered.items() if c in kept_concepts}
     # An OR group: each of its words alone.
     alternatives: dict[int, AnyOf] = {}
     for index, item in enumerate(typed.required):
@@ -270,36 +339,58 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
         by_first[items[0]] = (items, concepts)
     skip: set[int] = set()
     required: list[Item] = []
+    kept: list[Item] = []  # the loose query: ``required`` less the words that name no concept
+    dropped: list[str] = []
     for index, item in enumerate(typed.required):
         if index in skip:
             continue
         if index in alternatives:
             required.append(alternatives[index])
+            kept.append(alternatives[index])
             continue
         if index not in by_first:
             required.append(item)
+            if isinstance(item, Term) and _droppable(item):
+                dropped.append(item.word)
+            else:
+                kept.append(item)
             continue
         items, concepts = by_first[index]
         tokens = list(_tokens(concepts))
         if len(items) == 1 and isinstance(item, Term):
-            required.append(replace(item, tokens=tuple(dict.fromkeys(item.tokens + tuple(tokens)))))
-            continue
-        if len(items) == 1 and isinstance(item, Phrase):
-            required.append(AnyOf((item, Term(tuple(dict.fromkeys(tokens))))))
-            continue
-        # Several typed words that together are one term: the words next to each other, or the
-        # concept (the words apart were matched as typed already).
-        joined = tuple(t for i in items for t in (_item_words(typed.required[i]) or []))
-        required.append(AnyOf((Phrase(joined), Term(tuple(dict.fromkeys(tokens))))))
-        skip.update(items[1:])
-    return Expansion(Query(required=required, excluded=typed.excluded), covered)
+            named: Item = replace(item, tokens=tuple(dict.fromkeys(item.tokens + tuple(tokens))))
+        elif len(items) == 1 and isinstance(item, Phrase):
+            named = AnyOf((item, Term(tuple(dict.fromkeys(tokens)))))
+        else:
+            # Several typed words that together are one term: the words next to each other, or
+            # the concept (the words apart were matched as typed already).
+            joined = tuple(t for i in items for t in (_item_words(typed.required[i]) or []))
+            named = AnyOf((Phrase(joined), Term(tuple(dict.fromkeys(tokens)))))
+            skip.update(items[1:])
+        required.append(named)
+        kept.append(named)
+    loose = None
+    if dropped and kept:
+        loose = Query(required=kept, excluded=typed.excluded)
+    return Expansion(
+        Query(required=required, excluded=typed.excluded), covered, loose, tuple(dropped)
+    )
+
+
+def _droppable(term: Term) -> bool:
+    """A query word that may be left out of the loose form: not a prefix, not a word with digits
+    (a number, a cell, a plate is what the officer wants)."""
+    return not term.prefix and bool(term.word) and not any(ch.isdigit() for ch in term.word)
 
 
 def _tokens(concepts: set[str]) -> tuple[str, ...]:
     tokens: list[str] = []
+    current = layer()
     for concept in sorted(concepts):
-        tokens.append(concept_token(concept))
-        tokens += layer().label_tokens(concept)
+        found = current.concepts.get(concept)
+        if found is None or not found.label_only:
+            tokens.append(concept_token(concept))
+        tokens += current.label_tokens(concept)
     return tuple(tokens)
 
 
@@ -337,6 +428,8 @@ def reason(
             continue
         for (letter, value), token in zip(info.labels, current.label_tokens(concept), strict=True):
             if token in facets:
+                if info.label_only:
+                    return label_name(letter, value), []
                 return f"{info.name()} — {label_name(letter, value)}", []
     return "", []
 
@@ -348,4 +441,6 @@ def label_name(letter: str, value: str) -> str:
         return str(Category(value).label)
     if letter == "v" and value in Vulnerable.values:
         return str(Vulnerable(value).label)
+    if letter == "g":
+        return gettext("Grave human-rights allegation")
     return value

@@ -17,6 +17,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from insaf.complaints.models import Complaint
 from insaf.complaints.selectors import cases_for
@@ -119,6 +120,8 @@ class Hit:
     exact: bool = True
     # For a match through a concept: which, and by which words of the case.
     reason: str = ""
+    # The words typed that the case was found without (the loose tier of concepts.expand).
+    missing: tuple[str, ...] = ()
 
 
 @dataclass
@@ -301,10 +304,11 @@ def search(
     command line, run by whoever holds the database), best first. QueryError when the text has
     nothing to look for.
 
-    Three tiers, each after the one before: the cases that match the words as typed; then (with
+    Tiers, each after the one before: the cases that match the words as typed; then (with
     ``concepts``) those that match only through the concepts and labels the words name
-    (concepts.py), each with its reason; then, when few matched, those that match only through
-    similar spellings of the words (fuzzy.py)."""
+    (concepts.py), each with its reason; then those that match the concepts without the other
+    words typed, saying which words they lack; then, when few matched, those that match only
+    through similar spellings of the words (fuzzy.py)."""
     typed = parse(text)
     filters = filters or Filters()
     query = Query(required=[*typed.required, *filters.terms()], excluded=typed.excluded)
@@ -314,6 +318,7 @@ def search(
     found = ranked_ids(cases, query, limit=limit, offset=offset, window_days=days)
     expansion = concept_expand(typed, text) if concepts else None
     meaning: dict[int, dict[str, str]] = {}  # the cases found through concepts
+    without: dict[int, tuple[str, ...]] = {}  # of those, the ones without some words typed
     covered = query  # what the tiers so far match
     if expansion is not None:
         wider = Query(
@@ -332,6 +337,26 @@ def search(
             found += more
             meaning = {pk: expansion.concepts for pk, _ in more}
         covered = wider
+        if expansion.loose is not None:
+            # Then the cases that match the concepts but not the other words ("medical care":
+            # the cases about medical care that never say "care").
+            loose = Query(
+                required=[*expansion.loose.required, *filters.terms()], excluded=typed.excluded
+            )
+            if len(found) < limit:
+                before = len(found) if offset == 0 else _count(cases, covered, days, offset + limit)
+                more = ranked_ids(
+                    cases,
+                    loose,
+                    limit=limit - len(found),
+                    offset=max(0, offset - before),
+                    window_days=days,
+                    besides=covered,
+                )
+                found += more
+                meaning.update({pk: expansion.concepts for pk, _ in more})
+                without = {pk: expansion.dropped for pk, _ in more}
+            covered = loose
     # Few matches so far (fewer than FUZZY_BELOW): after them come the cases that match only
     # when the words also match their similar spellings in the index (names, misspellings).
     if offset == 0 and len(found) < limit:
@@ -366,6 +391,13 @@ def search(
         named = meaning.get(hit.complaint.pk)
         if named:
             hit.reason, spans = concept_reason(hit.complaint, named)
+            missing = without.get(hit.complaint.pk)
+            if missing:
+                hit.missing = missing
+                hit.reason = _("%(reason)s (without: %(words)s)") % {
+                    "reason": hit.reason,
+                    "words": " ".join(missing),
+                }
             if snippets:
                 hit.snippet = snippet(hit.complaint.text, query, spans=spans)
         elif snippets:

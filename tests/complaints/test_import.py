@@ -449,6 +449,19 @@ def test_progress_bar_on_a_terminal_and_in_a_log() -> None:
     assert len(written) == 2 and written[0].startswith("\r") and written[-1].endswith("\n")
 
 
+def test_progress_bar_rate_counts_from_the_end_of_the_phase_before() -> None:
+    """A phase done in one report (a small file) shows its true rate, not records per
+    nanosecond."""
+    now = [100.0]
+    written: list[str] = []
+    bar = ProgressBar(written.append, tty=False, clock=lambda: now[0])
+    now[0] = 102.0
+    bar("checking", 340, 340)  # two seconds after the start
+    now[0] = 106.0
+    bar("importing", 340, 340)  # four seconds after the check ended
+    assert "170/s" in written[0] and "85/s" in written[1], written
+
+
 INSAF = [sys.executable, "-m", "insaf.cli"]
 
 

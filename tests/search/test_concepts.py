@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +13,7 @@ from django.utils import translation
 
 from insaf.accounts.roles import Role
 from insaf.complaints.services import LabelChanges, complaint_correct_labels
-from insaf.search.concepts import concept_token, expand
+from insaf.search.concepts import LayerError, concept_token, expand, read_labels
 from insaf.search.models import SearchEntry
 from insaf.search.query import AnyOf, Phrase, Term, parse
 from insaf.search.services import search
@@ -139,6 +140,37 @@ def test_the_words_together_find_the_concept(file_case: FileCase) -> None:
     assert case.reference in references("اختفاء قسري")
 
 
+def test_cases_that_mean_a_concept_without_the_other_words_come_after_with_what_they_lack(
+    file_case: FileCase,
+) -> None:
+    both = file_case("طلب الموظف في دائرة المرور رشوة لتجديد الرخصة")  # bribe, traffic, licence
+    concept_and_word = file_case("دفعت حق الشاي للموظف في دائرة المرور")  # the concept, the word
+    concept_only = file_case(GREASE)  # the concept alone, without "المرور"
+    neither = file_case(PASSPORT)
+    expansion = expand(parse("رشوة المرور"), "رشوة المرور")
+    assert expansion is not None and expansion.dropped == ("المرور",)
+    with translation.override("en"):
+        hits = search("رشوة المرور", user=None, limit=10).hits
+    assert [h.complaint.pk for h in hits] == [both.pk, concept_and_word.pk, concept_only.pk]
+    assert hits[0].exact and not hits[0].missing
+    assert not hits[1].missing and hits[1].reason == "bribery — حق الشاي"
+    assert hits[2].missing == ("المرور",)
+    assert hits[2].reason == "bribery — تدهن السير (without: المرور)"
+    assert neither.pk not in {h.complaint.pk for h in hits}
+    # Paging runs across the three tiers too.
+    paged = [
+        h.complaint.pk
+        for offset in (0, 1, 2)
+        for h in search("رشوة المرور", user=None, limit=1, offset=offset).hits
+    ]
+    assert paged == [both.pk, concept_and_word.pk, concept_only.pk]
+    # A number, a prefix or a phrase typed is never left out; nor is anything when no word
+    # names a concept.
+    for query in ("رشوة 500", "رشوة مرو*", 'رشوة "دائرة المرور"', "المرور صباحا"):
+        found = expand(parse(query), query)
+        assert found is None or found.loose is None, query
+
+
 def test_without_concepts_only_the_words_match(file_case: FileCase) -> None:
     exact = file_case(BRIBE)
     file_case(GREASE)
@@ -190,3 +222,55 @@ def test_a_concepts_name_in_any_language_names_it() -> None:
 
 def test_a_capitalised_latin_word_is_a_name_not_arabizi() -> None:
     assert expand(parse("Haddad"), "Haddad") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("استخدام القوه", "label_c_use_of_force"),
+        ("excessive force", "label_c_use_of_force"),
+        ("usage excessif de la force", "label_c_use_of_force"),
+        ("mauvais traitements", "label_c_torture_ill_treatment"),
+        ("neglect of duty", "label_c_neglect_of_duty"),
+        ("violation grave", "label_g_1"),
+        ("سوء معامله", "label_c_torture_ill_treatment"),
+    ],
+)
+def test_the_words_officers_use_for_a_label_name_it(query: str, label: str) -> None:
+    expansion = expand(parse(query), query)
+    assert expansion is not None and label in expansion.concepts
+    (item,) = expansion.query.required
+    tokens = item.tokens if isinstance(item, Term) else item.items[1].tokens  # type: ignore[union-attr]
+    # The label's facet token, and no concept token: no text is indexed with one.
+    assert concept_token(label) not in tokens
+    assert any(t.startswith(("zqc", "zqv", "zqg")) for t in tokens)
+
+
+def test_a_label_word_finds_the_cases_labelled_so_saying_only_the_label(
+    file_case: FileCase, jordan: Org
+) -> None:
+    case = file_case(PLAIN)
+    assert case.reference not in references("استخدام القوه")
+    complaint_correct_labels(
+        actor=jordan.staff[Role.UNIT_HEAD],
+        complaint_id=case.pk,
+        version=case.version,
+        changes=LabelChanges(category="use_of_force"),
+    )
+    with translation.override("en"):
+        hits = search("استخدام القوه", user=None).hits
+    (hit,) = [h for h in hits if h.complaint.pk == case.pk]
+    assert not hit.exact and hit.reason == "Excessive use of force"
+
+
+def test_a_labels_file_with_an_unknown_label_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text("label,lang,term\ncategory:use_of_force,ar,استخدام القوة\n", encoding="utf-8")
+    terms, concepts = read_labels(path)
+    assert [t.text for t in terms] == ["استخدام القوة"]
+    assert concepts["label_c_use_of_force"].labels == (("c", "use_of_force"),)
+    for bad in ("category:beating,ar,ضرب", "vulnerable:youth,en,youth", "category:misconduct,de,x"):
+        path.write_text(f"label,lang,term\n{bad}\n", encoding="utf-8")
+        with pytest.raises(LayerError, match="line 2"):
+            read_labels(path)
+    assert read_labels(tmp_path / "absent.csv") == ([], {})
