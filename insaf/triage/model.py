@@ -30,6 +30,7 @@ import io
 import itertools
 import json
 import math
+import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -59,10 +60,12 @@ CONTEXTS = frozenset({"metaphor", "third_party", "praise", "suggestion", "person
 GROUPS = tuple(str(g) for g in Vulnerable)
 KINDS = tuple(str(k) for k in Kind)
 CATEGORIES = tuple(str(c) for c in Category)
-FORMAT = 2  # 2: features scaled by occurrences (a model of format 1 must be retrained)
+# 2: features scaled by occurrences; 3: grave's second stage (older models must be retrained)
+FORMAT = 3
 # Changes to how features are made change the model's version with the data and the lexicon.
 FEATURES = (
     "chars3-5,tokens,bigrams,concepts+contexts,ages,lang;3;by-occurrence;grave-cues;match2;wilson"
+    ";grave-stack"
 )
 
 # A word that states an age by itself ("15", "١٥", "70ans"), and the words around a number that
@@ -363,6 +366,49 @@ class Head:
         return shares
 
 
+def _sigmoid(raw: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-raw))
+    return out
+
+
+@dataclass
+class GraveStack:
+    """Grave's second stage: a logistic regression over what the first stage says of a text.
+
+    Its inputs: the grave head's log-odds; each category's one-against-the-rest probability (a
+    beating "in custody" that the category head reads as torture, not as a neighbour's quarrel
+    the police ignored); the grave log-odds times each of those; the concepts the text mentions,
+    as flags; and whether a grave cue stands (``grave_cues``). Trained on out-of-fold first-stage
+    scores, so it learns how far to trust them on texts they were not fitted to."""
+
+    concepts: tuple[str, ...]
+    weights: np.ndarray  # (inputs,)
+    intercept: float
+    threshold: float = 0.5
+
+    def inputs(
+        self, grave_p: np.ndarray, category_p: np.ndarray, analysed: Sequence[Analysed]
+    ) -> np.ndarray:
+        """The input rows: ``grave_p`` (n,), ``category_p`` (n, categories) the per-class
+        probabilities, ``analysed`` the texts as the featurizer saw them."""
+        clipped = np.clip(grave_p, 1e-6, 1 - 1e-6)
+        logit = np.log(clipped / (1 - clipped))[:, None]
+        flags = np.zeros((len(analysed), len(self.concepts) + 1))
+        where = {c: i for i, c in enumerate(self.concepts)}
+        for row, one in enumerate(analysed):
+            for match in one.matches:
+                column = where.get(match.concept)
+                if column is not None:
+                    flags[row, column] = 1.0
+            flags[row, -1] = 1.0 if grave_cues(one.matches) else 0.0
+        return np.hstack([logit, category_p, logit * category_p, flags])
+
+    def probabilities(
+        self, grave_p: np.ndarray, category_p: np.ndarray, analysed: Sequence[Analysed]
+    ) -> np.ndarray:
+        return _sigmoid(self.inputs(grave_p, category_p, analysed) @ self.weights + self.intercept)
+
+
 def _group_sums(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """The sums of consecutive groups of ``values`` (rows), of the given sizes (0 gives 0)."""
     out = np.zeros((len(sizes), *values.shape[1:]), dtype=np.float64)
@@ -442,6 +488,7 @@ class TriageModel:
     trained_on: int = 0
     created_at: str = ""
     figures: dict[str, Any] = field(default_factory=dict)
+    grave_stack: GraveStack | None = None
     _featurizer: Featurizer | None = None
     _table: _WordTable | None = None
     _outputs: dict[str, slice] = field(default_factory=dict)
@@ -529,6 +576,11 @@ class TriageModel:
             kind_p = self.heads["kind"].probabilities(raw[:, out["kind"]])
             category_p = self.heads["category"].probabilities(raw[:, out["category"]])
             grave_p = self.heads["grave"].probabilities(raw[:, out["grave"]])[:, 0]
+            stack = self.grave_stack
+            if stack is not None:
+                category = self.heads["category"]
+                each = _sigmoid(raw[:, out["category"]] + category.intercept)
+                grave_p = stack.probabilities(grave_p, each, analysed)
             group_p = {
                 g: self.heads["vulnerable." + g].probabilities(raw[:, out["vulnerable." + g]])[:, 0]
                 for g in GROUPS
@@ -561,7 +613,10 @@ class TriageModel:
         quiet = kind in (Kind.SUGGESTION, Kind.COMMENDATION)  # nobody harmed or asking
         grave_score = float(grave_score)
         cues = grave_cues(one.matches)
-        grave = not quiet and (grave_score >= self.heads["grave"].threshold or bool(cues))
+        if self.grave_stack is not None:  # the second stage weighs the cues itself
+            grave = not quiet and grave_score >= self.grave_stack.threshold
+        else:
+            grave = not quiet and (grave_score >= self.heads["grave"].threshold or bool(cues))
         groups = tuple(
             g
             for g in GROUPS
@@ -661,6 +716,14 @@ class TriageModel:
                 "threshold": head.threshold,
                 "shape": list(weights.shape),
             }
+        if self.grave_stack is not None:
+            stack = self.grave_stack
+            arrays["grave_stack.weights"] = np.asarray(stack.weights, dtype=np.float64)
+            meta["grave_stack"] = {
+                "concepts": list(stack.concepts),
+                "intercept": stack.intercept,
+                "threshold": stack.threshold,
+            }
         arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
         path = folder / f"triage-{self.version}.npz"
         buffer = io.BytesIO()
@@ -695,6 +758,15 @@ class TriageModel:
                     arrays[f"{name}.intercept"],
                     float(spec["threshold"]),
                 )
+            stack = None
+            if "grave_stack" in meta:
+                spec = meta["grave_stack"]
+                stack = GraveStack(
+                    tuple(spec["concepts"]),
+                    np.asarray(arrays["grave_stack.weights"], dtype=np.float64),
+                    float(spec["intercept"]),
+                    float(spec["threshold"]),
+                )
         model = cls(
             version=meta["version"],
             lexicon_terms=[Term(c, lang, t) for c, lang, t in meta["lexicon"]],
@@ -702,6 +774,7 @@ class TriageModel:
             trained_on=int(meta.get("trained_on", 0)),
             created_at=meta.get("created_at", ""),
             figures=meta.get("figures", {}),
+            grave_stack=stack,
         )
         _ = model.featurizer  # the lexicon, built here once
         model._words()  # the weights, dense
@@ -802,9 +875,9 @@ def train(items: Sequence[Labelled], terms: Iterable[Term]) -> TriageModel:
     grave = [i.grave for i in items]
     heads["grave"] = _fit_binary(features, grave, "grave")
     cued = np.asarray([bool(grave_cues(one.matches)) for one in analysed])
-    heads["grave"].threshold = _recall_threshold(
-        _out_of_fold(features, grave, "grave"), grave, GRAVE_RECALL, cued
-    )
+    grave_oof = _out_of_fold(features, grave, "grave")
+    heads["grave"].threshold = _recall_threshold(grave_oof, grave, GRAVE_RECALL, cued)
+    stack = _fit_grave_stack(features, items, analysed, terms, grave_oof)
     for group in GROUPS:
         labels = [group in i.vulnerable for i in items]
         name = "vulnerable." + group
@@ -822,9 +895,54 @@ def train(items: Sequence[Labelled], terms: Iterable[Term]) -> TriageModel:
         heads=heads,
         trained_on=len(items),
         created_at=today.isoformat(timespec="seconds"),
+        grave_stack=stack,
     )
     model._featurizer = featurizer
     return model
+
+
+STACK_C = 1.0  # inverse regularisation of grave's second stage
+
+
+def _fit_grave_stack(
+    features: sparse.csr_matrix,
+    items: Sequence[Labelled],
+    analysed: Sequence[Analysed],
+    terms: Sequence[Term],
+    grave_oof: np.ndarray,
+    folds: int = 5,
+) -> GraveStack | None:
+    """Grave's second stage (``GraveStack``), fitted on the first stage's out-of-fold scores,
+    with its threshold set like the first stage's: recall GRAVE_RECALL on unseen texts with 95%
+    confidence, judged on its own out-of-fold scores. None when the data cannot fit one (too few
+    texts, or no grave text or no other)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    grave = np.asarray([i.grave for i in items], dtype=bool)
+    if len(items) < 10 * folds or grave.sum() < folds or (~grave).sum() < folds:
+        return None
+    from joblib import Parallel, delayed
+
+    # The categories' out-of-fold scores: 5 fits per category, as many at once as there are cores.
+    each = np.column_stack(
+        Parallel(n_jobs=os.cpu_count() or 1)(
+            delayed(_out_of_fold)(features, [i.category == c for i in items], c, folds)
+            for c in CATEGORIES
+        )
+    )
+    concepts = tuple(sorted({t.concept for t in terms}))
+    blank = GraveStack(concepts, np.zeros(0), 0.0)
+    inputs = blank.inputs(grave_oof, each, analysed)
+    model = LogisticRegression(C=STACK_C, max_iter=5000, class_weight="balanced")
+    split = StratifiedKFold(n_splits=folds)  # unshuffled: the same data gives the same model
+    held_out = cross_val_predict(model, inputs, grave, cv=split, method="predict_proba")[:, 1]
+    model.fit(inputs, grave)
+    nobody = np.zeros(len(items), dtype=bool)
+    threshold = _recall_threshold(held_out, grave.tolist(), GRAVE_RECALL, nobody)
+    return GraveStack(
+        concepts, np.asarray(model.coef_[0], np.float64), float(model.intercept_[0]), threshold
+    )
 
 
 # --- Evaluation ----------------------------------------------------------------------------------

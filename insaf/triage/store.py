@@ -34,9 +34,18 @@ def training_file() -> Path:
 def lexicon_terms() -> list[Term]:
     """The concept lexicon in use (insaf/search/lexicon.py: the database once loaded, else the
     files of data/concepts)."""
-    from insaf.search.lexicon import lexicon_terms as current
+    from django.db import DatabaseError
 
-    return current()
+    from insaf.search.lexicon import folder
+    from insaf.search.lexicon import lexicon_terms as current
+    from insaf.text.concepts import read_terms
+
+    try:
+        return current()
+    except DatabaseError as error:
+        # Not migrated (training the development set alone needs no database): the files.
+        log.warning("The lexicon is read from %s, not the database (%s)", folder(), error)
+        return read_terms(folder())
 
 
 def current_model() -> TriageModel | None:

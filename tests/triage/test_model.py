@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 from unittest.mock import patch
 
@@ -17,9 +18,10 @@ from insaf.accounts.roles import Role
 from insaf.complaints.enums import Channel
 from insaf.complaints.models import Complaint, CountryPolicy
 from insaf.complaints.services import LabelChanges, complaint_correct_labels, complaint_submit
+from insaf.text.concepts import read_terms
 from insaf.triage.engine import triage
 from insaf.triage.labels import Category, Kind, Priority, Vulnerable
-from insaf.triage.model import Labelled, TriageModel, ages, evaluate, read_jsonl
+from insaf.triage.model import Labelled, TriageModel, ages, evaluate, read_jsonl, train
 from insaf.triage.store import training_items
 from tests.conftest import Org
 from tests.triage.conftest import DATA
@@ -130,7 +132,14 @@ def test_train_installs_a_model_and_evaluate_reports(
         },
     ]
     sample.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
-    with override_settings(INSAF_TRIAGE_DIR=tmp_path / "models"):
+    # A part of the development set (the whole set is the session's `trained` model).
+    data = tmp_path / "data"
+    (data / "triage").mkdir(parents=True)
+    for name, count in (("train.jsonl", 400), ("test.jsonl", 60)):
+        lines = (DATA / "triage" / name).read_text(encoding="utf-8").splitlines()[:count]
+        (data / "triage" / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copytree(DATA / "concepts", data / "concepts")
+    with override_settings(INSAF_TRIAGE_DIR=tmp_path / "models", INSAF_DATA_DIR=data):
         with pytest.raises(CommandError, match="No triage model"):
             call_command("triage", "evaluate", str(sample), stdout=io.StringIO())
         out = io.StringIO()
@@ -140,7 +149,9 @@ def test_train_installs_a_model_and_evaluate_reports(
         assert "0 officers' corrections" in out.getvalue()
         assert "held-out test split" in out.getvalue()
         name = (tmp_path / "models" / "current").read_text().strip()
-        assert name == f"triage-{trained[0].version}.npz"  # the same data: the same model
+        again = train(read_jsonl(data / "triage" / "train.jsonl"), read_terms(data / "concepts"))
+        assert name == f"triage-{again.version}.npz"  # the same data: the same model
+        assert again.version != trained[0].version and again.grave_stack is not None
         out = io.StringIO()
         call_command("triage", "evaluate", str(sample), stdout=out)
         text = out.getvalue()
@@ -308,3 +319,49 @@ def test_grave_recall_keeps_a_margin_for_unseen_texts(positives: int) -> None:
     labels = [True] * positives
     threshold = _recall_threshold(scores, labels, 0.95, np.zeros(positives, bool))
     assert (scores >= threshold).sum() >= needed
+
+
+def test_training_without_a_migrated_database_reads_the_lexicon_files(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`insaf triage train --no-corrections` on a database not migrated yet: the files."""
+    from django.db import OperationalError
+
+    from insaf.triage import store
+
+    def unmigrated() -> list[object]:
+        raise OperationalError("no such table: search_conceptterm")
+
+    monkeypatch.setattr("insaf.search.lexicon.lexicon_terms", unmigrated)
+    with caplog.at_level("WARNING"):
+        terms = store.lexicon_terms()
+    assert terms == read_terms(DATA / "concepts")
+    assert "not the database" in caplog.text
+
+
+def test_grave_is_decided_by_the_second_stage(trained: tuple[TriageModel, Path]) -> None:
+    """Grave: the second stage over the first stage's grave log-odds, the categories'
+    one-against-the-rest probabilities and the concepts, at its recall-first threshold."""
+    model, path = trained
+    stack = model.grave_stack
+    assert stack is not None and 0.0 < stack.threshold <= 0.5
+    again = TriageModel.load(path).grave_stack  # saved and read back whole
+    assert again is not None and again.concepts == stack.concepts
+    assert (again.intercept, again.threshold) == (stack.intercept, stack.threshold)
+    np.testing.assert_array_equal(again.weights, stack.weights)
+    texts = _texts()
+    rows, analysed = model.featurizer.transform(texts)
+    grave_p = model.heads["grave"].scores(rows)[:, 0]
+    category = model.heads["category"]
+    logits = np.asarray((rows @ category.weights.T).todense()) + category.intercept
+    each = 1.0 / (1.0 + np.exp(-logits))
+    expected = stack.probabilities(grave_p, each, analysed)
+    found = model.predict(texts)
+    quiet = {Kind.SUGGESTION, Kind.COMMENDATION}
+    assert [p.grave for p in found] == [
+        bool(score >= stack.threshold) and p.kind not in quiet
+        for score, p in zip(expected, found, strict=True)
+    ]
+    for score, p in zip(expected, found, strict=True):
+        if p.grave:
+            assert p.confidence["grave"] == pytest.approx(score, abs=2e-3)
