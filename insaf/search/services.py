@@ -324,18 +324,9 @@ def search(
         wider = Query(
             required=[*expansion.query.required, *filters.terms()], excluded=typed.excluded
         )
-        if len(found) < limit:
-            exact_total = len(found) if offset == 0 else _count(cases, query, days, offset + limit)
-            more = ranked_ids(
-                cases,
-                wider,
-                limit=limit - len(found),
-                offset=max(0, offset - exact_total),
-                window_days=days,
-                besides=query,
-            )
-            found += more
-            meaning = {pk: expansion.concepts for pk, _ in more}
+        more = _next_tier(cases, wider, query, found, limit=limit, offset=offset, days=days)
+        found += more
+        meaning = {pk: expansion.concepts for pk, _ in more}
         covered = wider
         if expansion.loose is not None:
             # Then the cases that match the concepts but not the other words ("رشوة المرور":
@@ -343,19 +334,10 @@ def search(
             loose = Query(
                 required=[*expansion.loose.required, *filters.terms()], excluded=typed.excluded
             )
-            if len(found) < limit:
-                before = len(found) if offset == 0 else _count(cases, covered, days, offset + limit)
-                more = ranked_ids(
-                    cases,
-                    loose,
-                    limit=limit - len(found),
-                    offset=max(0, offset - before),
-                    window_days=days,
-                    besides=covered,
-                )
-                found += more
-                meaning.update({pk: expansion.concepts for pk, _ in more})
-                without = {pk: expansion.dropped for pk, _ in more}
+            more = _next_tier(cases, loose, covered, found, limit=limit, offset=offset, days=days)
+            found += more
+            meaning.update({pk: expansion.concepts for pk, _ in more})
+            without = {pk: expansion.dropped for pk, _ in more}
             covered = loose
     # Few matches so far (fewer than FUZZY_BELOW): after them come the cases that match only
     # when the words also match their similar spellings in the index (names, misspellings).
@@ -403,6 +385,31 @@ def search(
         elif snippets:
             hit.snippet = snippet(hit.complaint.text, similar.get(hit.complaint.pk, query))
     return Results(query, hits)
+
+
+def _next_tier(
+    cases: QuerySet[Complaint],
+    query: Query,
+    covered: Query,
+    found: list[tuple[int, float]],
+    *,
+    limit: int,
+    offset: int,
+    days: int | None,
+) -> list[tuple[int, float]]:
+    """The part of the page (``limit`` cases from ``offset``) that falls to a tier: the cases that
+    match ``query`` and not ``covered`` (the tiers before it), after the ``found`` so far."""
+    if len(found) >= limit:
+        return []
+    before = len(found) if offset == 0 else _count(cases, covered, days, offset + limit)
+    return ranked_ids(
+        cases,
+        query,
+        limit=limit - len(found),
+        offset=max(0, offset - before),
+        window_days=days,
+        besides=covered,
+    )
 
 
 def _count(cases: QuerySet[Complaint], query: Query, window_days: int | None, most: int) -> int:
