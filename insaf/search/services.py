@@ -349,15 +349,10 @@ def search(
         so_far = _count(cases, covered, days, FUZZY_BELOW)
     expanded = fuzzy.expand(typed) if so_far < FUZZY_BELOW else None
     similar: dict[int, Query] = {}  # the cases found through similar spellings
-    if expanded is not None and len(found) < limit:
+    if expanded is not None:
         wider = Query(required=[*expanded.required, *filters.terms()], excluded=typed.excluded)
-        more = ranked_ids(
-            cases,
-            wider,
-            limit=limit - len(found),
-            offset=max(0, offset - so_far),
-            window_days=days,
-            besides=covered,
+        more = _next_tier(
+            cases, wider, covered, found, limit=limit, offset=offset, days=days, before=so_far
         )
         found += more
         similar = {pk: wider for pk, _ in more}
@@ -396,12 +391,15 @@ def _next_tier(
     limit: int,
     offset: int,
     days: int | None,
+    before: int | None = None,
 ) -> list[tuple[int, float]]:
     """The part of the page (``limit`` cases from ``offset``) that falls to a tier: the cases that
-    match ``query`` and not ``covered`` (the tiers before it), after the ``found`` so far."""
+    match ``query`` and not ``covered`` (the tiers before it, ``before`` cases when the caller
+    has counted them), after the ``found`` so far."""
     if len(found) >= limit:
         return []
-    before = len(found) if offset == 0 else _count(cases, covered, days, offset + limit)
+    if before is None:
+        before = len(found) if offset == 0 else _count(cases, covered, days, offset + limit)
     return ranked_ids(
         cases,
         query,
