@@ -81,7 +81,40 @@ def run_child(script: Path, database_url: str, *args: str) -> dict[str, object]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def machine_speed() -> dict[str, float]:
+    """Two fixed workloads, timed here and now, so that figures from different machines (or a
+    busy one) can be told apart: a pure-Python loop, and an Argon2id hash with the receipt codes'
+    parameters (insaf/core/crypto.py documents 3.3 ms on the machine it was tuned on). Medians, in
+    milliseconds; lower is faster."""
+    import statistics
+
+    from argon2 import PasswordHasher, Type
+
+    hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1, type=Type.ID)
+    loops, hashes = [], []
+    for _ in range(7):
+        began = time.perf_counter()
+        sum(i * i for i in range(300_000))
+        loops.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        hasher.hash("0123456789012345")
+        hashes.append(time.perf_counter() - began)
+    return {
+        "python_loop_ms": round(statistics.median(loops) * 1000, 1),
+        "argon2_ms": round(statistics.median(hashes) * 1000, 1),
+    }
+
+
 def write_results(name: str, lines: list[str], data: object) -> None:
+    """bench/results/NAME.txt (the lines, and how fast the machine was) and NAME.json."""
+    speed = machine_speed()
+    lines = [
+        *lines,
+        f"machine: Python loop {speed['python_loop_ms']} ms, Argon2id (8 MiB, t=1) "
+        f"{speed['argon2_ms']} ms (lower is faster; compare figures only between like machines)",
+    ]
+    if isinstance(data, dict):
+        data = {**data, "machine": speed}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
