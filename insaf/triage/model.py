@@ -11,10 +11,12 @@ Features of a text (``Featurizer``):
   (a minor, 60 or over).
 
 Heads: kind and category (multinomial logistic regression), grave and each vulnerable group
-(binary logistic regression, class-balanced). Grave's threshold is set by cross-validation on the
-training data so that a recall of GRAVE_RECALL holds on unseen texts with 95% confidence (the
-Wilson lower bound of the out-of-fold recall; recall first: a missed torture allegation is far
-worse than a false alarm); each group's threshold for its best F1.
+(binary logistic regression, class-balanced). Grave is then decided by a second stage
+(``GraveStack``: the grave head's log-odds, the categories' probabilities, the concepts and the
+grave cues), whose threshold is set by cross-validation on the training data so that a recall of
+GRAVE_RECALL holds on unseen texts with 95% confidence (the Wilson lower bound of the out-of-fold
+recall; recall first: a missed torture allegation is far worse than a false alarm); each group's
+threshold for its best F1.
 
 A model is a directory-free pair of files: ``triage-<version>.npz`` (sparse weights, intercepts,
 thresholds; no pickle) and the lexicon it was trained with, copied into the same .npz, so a model
@@ -141,9 +143,9 @@ def ages_of_words(words: Sequence[str], numbers: Sequence[int] | None = None) ->
     return found
 
 
-# Grave is recall first: besides the model, an allegation the labels name as grave, found by its
-# concept, makes a case grave unless the text frames it as a metaphor or as the act of someone
-# who is not personnel.
+# Grave cues: an allegation the labels name as grave, found by its concept, unless the text frames
+# it as a metaphor or as the act of someone who is not personnel. An input of grave's second stage
+# (``GraveStack``); a model without one (too little data) makes every cued case grave.
 GRAVE_CONCEPTS = frozenset(
     {"torture", "sexual_violence", "disappearance", "child_with_adults", "medical_denial"}
 )
@@ -340,6 +342,11 @@ def _word_columns(word: str) -> tuple[int, ...]:
     return tuple(token_index(p + t) for t in word_terms(word) for p in ("w:", "a:"))
 
 
+def _sigmoid(raw: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-raw))
+    return out
+
+
 @dataclass
 class Head:
     classes: tuple[str, ...]
@@ -358,17 +365,11 @@ class Head:
     def probabilities(self, raw: np.ndarray) -> np.ndarray:
         raw = raw + self.intercept
         if len(self.classes) == 1:
-            probability: np.ndarray = 1.0 / (1.0 + np.exp(-raw))  # (n, 1): the label's
-            return probability
+            return _sigmoid(raw)  # (n, 1): the label's
         raw -= raw.max(axis=1, keepdims=True)
         exp = np.exp(raw)
         shares: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
         return shares
-
-
-def _sigmoid(raw: np.ndarray) -> np.ndarray:
-    out: np.ndarray = 1.0 / (1.0 + np.exp(-raw))
-    return out
 
 
 @dataclass
