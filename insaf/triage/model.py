@@ -387,27 +387,38 @@ class GraveStack:
     intercept: float
     threshold: float = 0.5
 
-    def inputs(
-        self, grave_p: np.ndarray, category_p: np.ndarray, analysed: Sequence[Analysed]
-    ) -> np.ndarray:
-        """The input rows: ``grave_p`` (n,), ``category_p`` (n, categories) the per-class
-        probabilities, ``analysed`` the texts as the featurizer saw them."""
-        clipped = np.clip(grave_p, 1e-6, 1 - 1e-6)
-        logit = np.log(clipped / (1 - clipped))[:, None]
-        flags = np.zeros((len(analysed), len(self.concepts) + 1))
-        where = {c: i for i, c in enumerate(self.concepts)}
-        for row, one in enumerate(analysed):
-            for match in one.matches:
-                column = where.get(match.concept)
-                if column is not None:
-                    flags[row, column] = 1.0
-            flags[row, -1] = 1.0 if grave_cues(one.matches) else 0.0
-        return np.hstack([logit, category_p, logit * category_p, flags])
-
     def probabilities(
-        self, grave_p: np.ndarray, category_p: np.ndarray, analysed: Sequence[Analysed]
+        self,
+        grave_p: np.ndarray,
+        category_p: np.ndarray,
+        analysed: Sequence[Analysed],
+        cues: Sequence[Sequence[Match]],
     ) -> np.ndarray:
-        return _sigmoid(self.inputs(grave_p, category_p, analysed) @ self.weights + self.intercept)
+        inputs = stack_inputs(self.concepts, grave_p, category_p, analysed, cues)
+        return _sigmoid(inputs @ self.weights + self.intercept)
+
+
+def stack_inputs(
+    concepts: Sequence[str],
+    grave_p: np.ndarray,
+    category_p: np.ndarray,
+    analysed: Sequence[Analysed],
+    cues: Sequence[Sequence[Match]],
+) -> np.ndarray:
+    """The second stage's input rows: ``grave_p`` (n,), ``category_p`` (n, categories) the
+    per-class probabilities, ``analysed`` the texts as the featurizer saw them, ``cues`` each
+    text's ``grave_cues``; a flag per concept of ``concepts`` the text mentions."""
+    clipped = np.clip(grave_p, 1e-6, 1 - 1e-6)
+    logit = np.log(clipped / (1 - clipped))[:, None]
+    flags = np.zeros((len(analysed), len(concepts) + 1))
+    where = {c: i for i, c in enumerate(concepts)}
+    for row, one in enumerate(analysed):
+        for match in one.matches:
+            column = where.get(match.concept)
+            if column is not None:
+                flags[row, column] = 1.0
+    flags[:, -1] = [1.0 if found else 0.0 for found in cues]
+    return np.hstack([logit, category_p, logit * category_p, flags])
 
 
 def _group_sums(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -577,18 +588,27 @@ class TriageModel:
             kind_p = self.heads["kind"].probabilities(raw[:, out["kind"]])
             category_p = self.heads["category"].probabilities(raw[:, out["category"]])
             grave_p = self.heads["grave"].probabilities(raw[:, out["grave"]])[:, 0]
+            cues = [grave_cues(one.matches) for one in analysed]
             stack = self.grave_stack
             if stack is not None:
                 category = self.heads["category"]
                 each = _sigmoid(raw[:, out["category"]] + category.intercept)
-                grave_p = stack.probabilities(grave_p, each, analysed)
+                grave_p = stack.probabilities(grave_p, each, analysed, cues)
             group_p = {
                 g: self.heads["vulnerable." + g].probabilities(raw[:, out["vulnerable." + g]])[:, 0]
                 for g in GROUPS
             }
             return [
                 self._prediction(
-                    one, word_rows, table, kind_p[row], category_p[row], grave_p[row], group_p, row
+                    one,
+                    word_rows,
+                    table,
+                    kind_p[row],
+                    category_p[row],
+                    grave_p[row],
+                    cues[row],
+                    group_p,
+                    row,
                 )
                 for row, (one, word_rows) in enumerate(zip(analysed, rows, strict=True))
             ]
@@ -601,6 +621,7 @@ class TriageModel:
         kind_p: np.ndarray,
         category_p: np.ndarray,
         grave_score: float,
+        cues: list[Match],
         group_p: dict[str, np.ndarray],
         row: int,
     ) -> Prediction:
@@ -613,7 +634,6 @@ class TriageModel:
         category = CATEGORIES[category_i]
         quiet = kind in (Kind.SUGGESTION, Kind.COMMENDATION)  # nobody harmed or asking
         grave_score = float(grave_score)
-        cues = grave_cues(one.matches)
         if self.grave_stack is not None:  # the second stage weighs the cues itself
             grave = not quiet and grave_score >= self.grave_stack.threshold
         else:
@@ -875,10 +895,11 @@ def train(items: Sequence[Labelled], terms: Iterable[Term]) -> TriageModel:
     }
     grave = [i.grave for i in items]
     heads["grave"] = _fit_binary(features, grave, "grave")
-    cued = np.asarray([bool(grave_cues(one.matches)) for one in analysed])
+    cues = [grave_cues(one.matches) for one in analysed]
+    cued = np.asarray([bool(found) for found in cues])
     grave_oof = _out_of_fold(features, grave, "grave")
     heads["grave"].threshold = _recall_threshold(grave_oof, grave, GRAVE_RECALL, cued)
-    stack = _fit_grave_stack(features, items, analysed, terms, grave_oof)
+    stack = _fit_grave_stack(features, items, analysed, cues, terms, grave_oof)
     for group in GROUPS:
         labels = [group in i.vulnerable for i in items]
         name = "vulnerable." + group
@@ -909,6 +930,7 @@ def _fit_grave_stack(
     features: sparse.csr_matrix,
     items: Sequence[Labelled],
     analysed: Sequence[Analysed],
+    cues: Sequence[Sequence[Match]],
     terms: Sequence[Term],
     grave_oof: np.ndarray,
     folds: int = 5,
@@ -933,8 +955,7 @@ def _fit_grave_stack(
         )
     )
     concepts = tuple(sorted({t.concept for t in terms}))
-    blank = GraveStack(concepts, np.zeros(0), 0.0)
-    inputs = blank.inputs(grave_oof, each, analysed)
+    inputs = stack_inputs(concepts, grave_oof, each, analysed, cues)
     model = LogisticRegression(C=STACK_C, max_iter=5000, class_weight="balanced")
     split = StratifiedKFold(n_splits=folds)  # unshuffled: the same data gives the same model
     held_out = cross_val_predict(model, inputs, grave, cv=split, method="predict_proba")[:, 1]

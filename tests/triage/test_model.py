@@ -21,7 +21,15 @@ from insaf.complaints.services import LabelChanges, complaint_correct_labels, co
 from insaf.text.concepts import read_terms
 from insaf.triage.engine import triage
 from insaf.triage.labels import Category, Kind, Priority, Vulnerable
-from insaf.triage.model import Labelled, TriageModel, ages, evaluate, read_jsonl, train
+from insaf.triage.model import (
+    Labelled,
+    TriageModel,
+    ages,
+    evaluate,
+    grave_cues,
+    read_jsonl,
+    train,
+)
 from insaf.triage.store import training_items
 from tests.conftest import Org
 from tests.triage.conftest import DATA
@@ -355,7 +363,8 @@ def test_grave_is_decided_by_the_second_stage(trained: tuple[TriageModel, Path])
     category = model.heads["category"]
     logits = np.asarray((rows @ category.weights.T).todense()) + category.intercept
     each = 1.0 / (1.0 + np.exp(-logits))
-    expected = stack.probabilities(grave_p, each, analysed)
+    cues = [grave_cues(one.matches) for one in analysed]
+    expected = stack.probabilities(grave_p, each, analysed, cues)
     found = model.predict(texts)
     quiet = {Kind.SUGGESTION, Kind.COMMENDATION}
     assert [p.grave for p in found] == [
