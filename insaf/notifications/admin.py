@@ -5,10 +5,12 @@ from django.contrib import admin
 from insaf.core.admin_mixins import ReadOnlyAdmin
 from insaf.notifications.models import OutboxMessage
 
-# Everything an operator needs to follow delivery; never the recipient (encrypted, and not
+# Everything an operator needs to follow delivery (an audience is a role and a country, not a
+# person); never the recipient (encrypted, and not
 # decrypted here) nor the subject and body (they may carry case details).
 SHOWN_FIELDS = (
     "channel",
+    "audience",
     "status",
     "attempts",
     "reference",
@@ -27,6 +29,7 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "channel",
+        "audience",
         "status",
         "attempts",
         "reference",

@@ -22,8 +22,13 @@ class OutboxStatus(models.TextChoices):
 
 class OutboxMessage(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices)
-    # The address is personal data when it is a filer's: encrypted like identity fields.
-    recipient_enc = models.TextField()
+    # The address is personal data when it is a filer's: encrypted like identity fields. Empty
+    # for a message to an audience.
+    recipient_enc = models.TextField(blank=True)
+    # A message to the staff holding a role in a country ("<role>@<country>"), instead of one
+    # recipient: the sender replaces it with one message per such person active when it is sent
+    # (insaf/notifications/sending.py), so the request that wrote it looked nobody up.
+    audience = models.CharField(max_length=64, blank=True)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     reference = models.CharField(max_length=32, blank=True, db_index=True)

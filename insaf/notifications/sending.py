@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from insaf.core.crypto import decrypt
+from insaf.core.crypto import decrypt, encrypt
 from insaf.notifications.backends import sender_for
 from insaf.notifications.models import OutboxMessage, OutboxStatus
 from insaf.notifications.services import RECIPIENT_CONTEXT
@@ -39,6 +39,7 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 CLAIM_DURATION = timedelta(minutes=5)
 ERROR_MAX_CHARS = 200
 STOPPED_ERROR = "The worker stopped during the last attempt; whether it was delivered is unknown."
+NOBODY_ERROR = "Nobody active holds this role in this country with an e-mail address."
 
 
 @dataclass
@@ -46,14 +47,19 @@ class SendReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    # Messages to an audience replaced by their recipients' messages (see _split_audiences).
+    split: int = 0
 
     def __str__(self) -> str:
-        return f"sent {self.sent}, retried {self.retried}, failed {self.failed}"
+        text = f"sent {self.sent}, retried {self.retried}, failed {self.failed}"
+        return text + (f", {self.split} to an audience split" if self.split else "")
 
 
 def send_due(*, limit: int = 100, now: datetime | None = None) -> SendReport:
     """Send up to ``limit`` due messages; ``now`` fixes the clock (tests), default the real time.
 
+    0. Split the due messages to an audience (``_split_audiences``) into one message per
+       recipient, due at once, so that steps 2 to 6 send them in this same run.
     1. Give up on rows whose worker stopped during their last allowed attempt: status sending,
        ``claimed_until < now`` and ``attempts >= MAX_ATTEMPTS`` become failed without another
        send, so a message that crashes the worker every time is not sent forever.
@@ -90,6 +96,7 @@ def send_due(*, limit: int = 100, now: datetime | None = None) -> SendReport:
         return now if now is not None else timezone.now()
 
     report = SendReport()
+    _split_audiences(clock(), limit, report)
     report.failed += _give_up_on_stopped(clock())
     due = (
         OutboxMessage.objects.filter(_due(clock()))
@@ -104,7 +111,69 @@ def send_due(*, limit: int = 100, now: datetime | None = None) -> SendReport:
 def _due(now: datetime) -> Q:
     pending = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
     stopped = Q(status=OutboxStatus.SENDING, claimed_until__lt=now, attempts__lt=MAX_ATTEMPTS)
-    return pending | stopped
+    return (pending | stopped) & Q(audience="")  # an audience is split, not sent
+
+
+def _split_audiences(now: datetime, limit: int, report: SendReport) -> None:
+    """Replace each due message to an audience (``notify_staff``) by one message per member of
+    staff who holds the role in the country, is active and has an e-mail address now; each of
+    those is then sent, retried and failed on its own. The audience message is claimed with a
+    conditional UPDATE and its recipients' rows inserted in the same transaction, so two workers
+    never split it twice and a crash between the two loses nothing. With nobody to tell, it is
+    failed with that reason, for an operator to see (``insaf outbox status``)."""
+    due = (
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        .exclude(audience="")
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in list(due):
+        with transaction.atomic():
+            claimed = OutboxMessage.objects.filter(pk=pk, status=OutboxStatus.PENDING).update(
+                status=OutboxStatus.SENT, sent_at=now, attempts=F("attempts") + 1
+            )
+            if not claimed:
+                continue  # another worker split it
+            message = OutboxMessage.objects.get(pk=pk)
+            addresses = _addresses_of(message.audience)
+            if not addresses:
+                OutboxMessage.objects.filter(pk=pk).update(
+                    status=OutboxStatus.FAILED, sent_at=None, last_error=NOBODY_ERROR
+                )
+                report.failed += 1
+                logger.warning("Outbox message %s to %s: %s", pk, message.audience, NOBODY_ERROR)
+                continue
+            OutboxMessage.objects.bulk_create(
+                [
+                    OutboxMessage(
+                        channel=message.channel,
+                        recipient_enc=encrypt(address, context=RECIPIENT_CONTEXT),
+                        subject=message.subject,
+                        body=message.body,
+                        reference=message.reference,
+                        next_attempt_at=now,
+                        created_at=message.created_at,
+                    )
+                    for address in addresses
+                ]
+            )
+            report.split += 1
+
+
+def _addresses_of(audience: str) -> list[str]:
+    """The e-mail addresses of an audience ``<role>@<country>`` (none for a malformed one)."""
+    from insaf.accounts.models import User
+
+    role, _, country = audience.rpartition("@")
+    if not role or not country:
+        return []
+    return list(
+        User.objects.filter(is_active=True, memberships__role=role, memberships__country_id=country)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
 
 
 def _give_up_on_stopped(now: datetime) -> int:

@@ -35,12 +35,13 @@ def _sms_text(template: SmsTemplate, *, reference: str, code: str) -> str:
 
 
 def _enqueue(
-    *, channel: Channel, to: str, subject: str, body: str, reference: str
+    *, channel: Channel, to: str, subject: str, body: str, reference: str, audience: str = ""
 ) -> OutboxMessage:
     now = timezone.now()
     message = OutboxMessage(
         channel=channel,
-        recipient_enc=encrypt(to, context=RECIPIENT_CONTEXT),
+        recipient_enc=encrypt(to, context=RECIPIENT_CONTEXT) if to else "",
+        audience=audience,
         subject=subject,
         body=body,
         reference=reference,
@@ -73,6 +74,26 @@ def _kick_sender() -> None:
 
 def notify_email(*, to: str, subject: str, body: str, reference: str = "") -> OutboxMessage:
     return _enqueue(channel=Channel.EMAIL, to=to, subject=subject, body=body, reference=reference)
+
+
+def audience_of(role: str, country: str) -> str:
+    """The audience of the staff holding ``role`` in ``country``."""
+    return f"{role}@{country}"
+
+
+def notify_staff(
+    *, role: str, country: str, subject: str, body: str, reference: str = ""
+) -> OutboxMessage:
+    """An e-mail to every active member of staff holding ``role`` in ``country`` with an address,
+    as they are when it is sent: one row now, looked up and split by the sender."""
+    return _enqueue(
+        channel=Channel.EMAIL,
+        to="",
+        subject=subject,
+        body=body,
+        reference=reference,
+        audience=audience_of(role, country),
+    )
 
 
 def notify_sms(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from insaf.audit.models import Event
 from insaf.audit.services import audit_verify
@@ -17,6 +18,7 @@ from insaf.complaints.services import PersonInput, Submission, complaint_submit
 from insaf.core.calendar import calendar_for
 from insaf.core.crypto import check_receipt_code, decrypt
 from insaf.notifications.models import OutboxMessage
+from insaf.notifications.sending import send_due
 from tests.complaints.conftest import PASSPORT, TORTURE
 from tests.conftest import Org
 
@@ -65,9 +67,14 @@ def test_grave_case_goes_to_oversight_and_notifies(
     assert case.grave and case.priority == "critical"
     assert case.oversight
     assert case.handling_unit == oversight_unit
+    # One message to the oversight officers, split by the sender into one per officer.
     message = OutboxMessage.objects.get(channel="email", reference=case.reference)
-    assert decrypt(message.recipient_enc, context="notifications.outbox.recipient") == officer.email
+    assert message.audience == "oversight_officer@JO" and message.recipient_enc == ""
     assert "سامي" not in message.body
+    assert send_due(now=timezone.now() + dt.timedelta(seconds=1)).split == 1
+    mail = OutboxMessage.objects.get(reference=case.reference, audience="")
+    assert decrypt(mail.recipient_enc, context="notifications.outbox.recipient") == officer.email
+    assert mail.status == "sent" and mail.body == message.body
 
 
 def test_filer_kind_wins(file_case: FileCase) -> None:

@@ -19,11 +19,12 @@ from insaf.notifications.sending import (
     BACKOFF,
     CLAIM_DURATION,
     MAX_ATTEMPTS,
+    NOBODY_ERROR,
     SendReport,
     send_due,
     short_error,
 )
-from insaf.notifications.services import SmsTemplate, notify_email, notify_sms
+from insaf.notifications.services import SmsTemplate, notify_email, notify_sms, notify_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -306,3 +307,86 @@ def test_short_error_removes_the_recipient_in_any_case() -> None:
     assert short_error(OSError("no route to Filer@Example.ORG"), "filer@example.org") == (
         "OSError: no route to <recipient>"
     )
+
+
+# --- Messages to an audience ----------------------------------------------------------------------
+def _staff(username: str, role: str, country: str, *, email: str, active: bool = True) -> Any:
+    from insaf.accounts.models import Membership, User
+
+    user = User.objects.create_user(username, email=email, is_active=active)
+    Membership.objects.create(user=user, role=role, country_id=country)
+    return user
+
+
+def _to_oversight(reference: str = "JO-2025-000001") -> OutboxMessage:
+    return notify_staff(
+        role="oversight_officer",
+        country="JO",
+        subject=f"Grave case {reference}",
+        body="Placed in the oversight queue.",
+        reference=reference,
+    )
+
+
+def test_an_audience_is_told_as_it_is_when_sent(mailoutbox: list[Any]) -> None:
+    """The recipients are looked up when the sender runs, not when the message was written:
+    an officer deactivated meanwhile is not told, one appointed meanwhile is."""
+    leaving = _staff("leaving", "oversight_officer", "JO", email="leaving@moi.example")
+    message = _to_oversight()
+    assert message.audience == "oversight_officer@JO" and message.recipient_enc == ""
+    leaving.is_active = False
+    leaving.save(update_fields=["is_active"])
+    _staff("arriving", "oversight_officer", "JO", email="arriving@moi.example")
+    _staff("nomail", "oversight_officer", "JO", email="")
+    _staff("other-role", "unit_head", "JO", email="head@moi.example")
+    _staff("other-country", "oversight_officer", "TN", email="tn@moi.example")
+    _staff("second", "oversight_officer", "JO", email="second@moi.example")
+    assert send_due(now=_later()) == SendReport(sent=2, split=1)
+    assert sorted(m.to[0] for m in mailoutbox) == ["arriving@moi.example", "second@moi.example"]
+    assert {(m.subject, m.body) for m in mailoutbox} == {
+        ("Grave case JO-2025-000001", "Placed in the oversight queue.")
+    }
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
+    rows = OutboxMessage.objects.filter(reference="JO-2025-000001", audience="")
+    assert set(rows.values_list("status", flat=True)) == {OutboxStatus.SENT}
+    # Run again: the audience is not split twice, nobody is told twice.
+    assert send_due(now=_later()) == SendReport()
+    assert len(mailoutbox) == 2
+
+
+def test_an_audience_with_nobody_in_it_fails_with_the_reason(mailoutbox: list[Any]) -> None:
+    message = notify_staff(
+        role="oversight_officer", country="JO", subject="s", body="b", reference="JO-2025-000009"
+    )
+    assert send_due(now=_later()) == SendReport(failed=1)
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.FAILED
+    assert message.last_error == NOBODY_ERROR
+    assert mailoutbox == []
+    assert send_due(now=_later()) == SendReport()
+
+
+def test_a_split_rolled_back_leaves_the_audience_pending(
+    monkeypatch: pytest.MonkeyPatch, mailoutbox: list[Any]
+) -> None:
+    """The claim and the recipients' rows are one transaction: a failure between them loses
+    nothing, and the next run splits the message."""
+    from insaf.notifications import sending
+
+    _staff("officer", "oversight_officer", "JO", email="officer@moi.example")
+    message = _to_oversight()
+
+    def broken(audience: str) -> list[str]:
+        raise RuntimeError("the database went away")
+
+    original = sending._addresses_of
+    monkeypatch.setattr(sending, "_addresses_of", broken)
+    with pytest.raises(RuntimeError):
+        send_due(now=_later())
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboxStatus.PENDING, 0)
+    assert OutboxMessage.objects.count() == 1
+    monkeypatch.setattr(sending, "_addresses_of", original)
+    assert send_due(now=_later()) == SendReport(sent=1, split=1)
+    assert [m.to for m in mailoutbox] == [["officer@moi.example"]]

@@ -8,42 +8,30 @@ from typing import TYPE_CHECKING
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from insaf.accounts.models import User
 from insaf.accounts.roles import Role
 from insaf.core.crypto import decrypt
-from insaf.notifications.services import SmsTemplate, notify_email, notify_sms
+from insaf.notifications.services import SmsTemplate, notify_email, notify_sms, notify_staff
 
 if TYPE_CHECKING:
     from insaf.complaints.models import Complaint
     from insaf.complaints.services.intake import PersonInput
 
 
-def _emails_of(country: str, role: Role) -> list[str]:
-    """The e-mail addresses of the active staff holding ``role`` in ``country`` (one column, so
-    that a grave filing does not load whole user rows)."""
-    return list(
-        User.objects.filter(is_active=True, memberships__role=role, memberships__country_id=country)
-        .exclude(email="")
-        .order_by("email")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-
-
 def notify_oversight(complaint: Complaint) -> None:
-    """A grave case: every oversight officer of the country is told at once."""
-    for email in _emails_of(complaint.country_id, Role.OVERSIGHT_OFFICER):
-        with translation.override("ar"):
-            notify_email(
-                to=email,
-                subject=_("Grave case %(reference)s") % {"reference": complaint.reference},
-                body=_(
-                    "A case alleging a grave violation was filed and placed in the oversight "
-                    "queue: %(reference)s (%(category)s)."
-                )
-                % {"reference": complaint.reference, "category": complaint.get_category_display()},
-                reference=complaint.reference,
+    """A grave case: every oversight officer of the country is told at once (the officers are
+    those in office when the sender runs, seconds later: see notify_staff)."""
+    with translation.override("ar"):
+        notify_staff(
+            role=Role.OVERSIGHT_OFFICER,
+            country=complaint.country_id,
+            subject=_("Grave case %(reference)s") % {"reference": complaint.reference},
+            body=_(
+                "A case alleging a grave violation was filed and placed in the oversight "
+                "queue: %(reference)s (%(category)s)."
             )
+            % {"reference": complaint.reference, "category": complaint.get_category_display()},
+            reference=complaint.reference,
+        )
 
 
 def notify_filer_received(complaint: Complaint, complainant: PersonInput) -> None:
