@@ -227,6 +227,9 @@ class Lexicon:
                 candidates,
                 tuple(singles.values()),
                 tuple((offset, frozenset(keys)) for offset, keys in gates.items()),
+                analysed,
+                reads_arabizi,
+                analysed.arabizi_keys if reads_arabizi else analysed.keys,
             )
             if len(cache) > 200_000:
                 cache.clear()
@@ -261,8 +264,6 @@ class Lexicon:
             mode = document_language(words, text)[1]
         arabizi = mode == "arabizi"
         found: list[Match] = []
-        analysed: list[_Word] = []  # each word's forms, made when a longer term needs them
-        keys: list[frozenset[str]] = []
         count = len(spans)
         cached = list(map(self._caches[arabizi].get, words))
         starts = (
@@ -273,18 +274,12 @@ class Lexicon:
         for position in [i for i, start in enumerate(starts) if start.all]:
             start = starts[position]
             candidates = start.single
-            if start.gates:
-                # Terms of several words only when a neighbour has a key one of them needs.
-                if not analysed:
-                    analysed = list(map(_word, words))
-                    keys = [
-                        w.arabizi_keys if _reads_arabizi(w, arabizi) else w.keys for w in analysed
-                    ]
-                for offset, needed in start.gates:
-                    near = position + offset
-                    if 0 <= near < count and not needed.isdisjoint(keys[near]):
-                        candidates = start.all
-                        break
+            # Terms of several words only when a neighbour has a key one of them needs.
+            for offset, needed in start.gates:
+                near = position + offset
+                if 0 <= near < count and not needed.isdisjoint(starts[near].keys):
+                    candidates = start.all
+                    break
             if not candidates:
                 continue
             if candidates is start.single:  # one per concept already
@@ -300,17 +295,20 @@ class Lexicon:
                 if rest:
                     if first < 0 or first + length > count:
                         continue
-                    if not all(
-                        not part.need.isdisjoint(keys[position + offset])
-                        and _meet(
-                            part,
-                            analysed[position + offset],
-                            _reads_arabizi(analysed[position + offset], arabizi),
-                            ending,
+                    # Every other word of the term meets its neighbour (a loop, not all() over
+                    # a generator: this runs for most words of every text).
+                    for offset, part in rest:
+                        near = starts[position + offset]
+                        if part.need.isdisjoint(near.keys) or not _meet(
+                            part, near.word, near.reads_arabizi, ending
+                        ):
+                            break
+                    else:
+                        done.add(concept)
+                        found.append(
+                            Match(concept, term, spans[first][0], spans[first + length - 1][1])
                         )
-                        for offset, part in rest
-                    ):
-                        continue
+                    continue
                 done.add(concept)
                 found.append(Match(concept, term, spans[first][0], spans[first + length - 1][1]))
         found.sort(key=_START)
@@ -338,12 +336,17 @@ class _Candidate(NamedTuple):
 
 
 class _Starting(NamedTuple):
-    """The terms a word may anchor: all of them, longest first; those of one word; and per
-    offset from the word, the keys a neighbour there needs for any longer term."""
+    """A text's word as the lexicon sees it: the terms it may anchor (all of them, longest
+    first; those of one word; and per offset from the word, the keys a neighbour there needs for
+    any longer term), and what it offers as the neighbour of another word's term (its analysed
+    forms, whether it is read as arabizi, its look-up keys)."""
 
     all: tuple[_Candidate, ...]
     single: tuple[_Candidate, ...]  # one per concept
     gates: tuple[tuple[int, frozenset[str]], ...]
+    word: _Word
+    reads_arabizi: bool
+    keys: frozenset[str]
 
 
 def read_terms(folder: Path) -> list[Term]:

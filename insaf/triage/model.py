@@ -224,7 +224,10 @@ def _column(name: str) -> int:
     return token_index(name)
 
 
-@lru_cache(maxsize=262_144)
+WORD_CACHE = 262_144  # words kept per mode by a Featurizer
+
+
+@lru_cache(maxsize=WORD_CACHE)
 def word_features(word: str, mode: str) -> WordFeatures:
     folded = fold(word).lower()
     chars = [c for piece in folded.split() for c in _char_columns(piece)]
@@ -265,12 +268,29 @@ class Featurizer:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        # word_features by mode and word in plain dicts: one look-up per word of every text,
+        # cheaper than the lru_cache's (which builds a key of the two arguments each time).
+        self._features: dict[str, dict[str, WordFeatures]] = {}
+
+    def _word_features(self, words: list[str], mode: str) -> list[WordFeatures]:
+        cache = self._features.setdefault(mode, {})
+        found = list(map(cache.get, words))
+        if None not in found:
+            return cast(list[WordFeatures], found)
+        if len(cache) > WORD_CACHE:
+            cache.clear()  # (another thread's look-ups above keep what they found)
+        result = []
+        for word, features in zip(words, found, strict=True):
+            if features is None:
+                features = cache[word] = word_features(word, mode)
+            result.append(features)
+        return result
 
     def analyse(self, text: str, language: str | None = None) -> Analysed:
         spans = word_spans(text)
         words = list(map(text.__getitem__, itertools.starmap(slice, spans)))
         lang, mode = document_language(words, text, language)
-        features = list(map(word_features, words, itertools.repeat(mode)))
+        features = self._word_features(words, mode)
         bigrams = _bigram_columns(list(itertools.chain.from_iterable(map(_HASHES, features))))
         matches = self.lexicon.find(text, spans, words, mode)
         concepts = sorted({m.concept for m in matches})
