@@ -592,7 +592,7 @@ class _Writer:
         reference)."""
         ctx = self.context(code)
         user = self.user
-        concept_layer()  # current before the transaction (see intake)
+        current = concept_layer()  # current before the transaction (see intake)
         # Triage of the whole batch at once (the model labels a batch faster than its texts).
         labels = triage_many(
             [r.text for r in records],
@@ -603,6 +603,8 @@ class _Writer:
             _prepare(ctx, record, found, self.now)
             for record, found in zip(records, labels, strict=True)
         ]
+        # The concepts triage found, for the index (None: found again there).
+        concepts = [current.tokens_from(found.concepts, found.lexicon) for found in labels]
         by_year: dict[int, list[Complaint]] = defaultdict(list)
         for item in prepared:
             item.complaint.created_by = user
@@ -621,7 +623,7 @@ class _Writer:
             )
             for complaint in complaints:
                 complaint.pk = ids[complaint.reference]
-            index_cases(complaints)
+            index_cases(complaints, concepts)
             people = []
             for item in prepared:
                 if item.person is not None:

@@ -21,6 +21,7 @@ import csv
 import hashlib
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from django.utils.translation import get_language, gettext
 
 from insaf.search.query import AnyOf, Item, Phrase, Query, Term
 from insaf.text import document_language, word_spans
-from insaf.text.concepts import Lexicon, Match
+from insaf.text.concepts import Lexicon, Match, terms_digest
 from insaf.text.concepts import Term as LexiconTerm
 
 CONTEXT_CONCEPTS = frozenset({"personnel", "custody", "metaphor", "third_party"})
@@ -133,6 +134,9 @@ class Layer:
         concepts: dict[str, Concept],
         labels: tuple[list[LexiconTerm], dict[str, Concept]] = ([], {}),
     ) -> None:
+        # The lexicon as given (context concepts included), to know whether concepts that
+        # another matcher found (triage's) can be taken as they are (tokens_from).
+        self.source = terms_digest(terms)
         terms = [t for t in terms if t.concept not in CONTEXT_CONCEPTS]
         self.lexicon = Lexicon(terms)
         self.concepts = concepts
@@ -158,13 +162,27 @@ class Layer:
             digest.update(f"{term.concept}|{term.lang}|{term.text}\n".encode())
         self.version = digest.hexdigest()[:12]
 
-    def found(self, text: str) -> list[Match]:
-        return self.lexicon.find(text)
+    def found(self, text: str, language: str | None = None) -> list[Match]:
+        """The concepts' matches in a text; ``language`` as for ``document_language`` (the
+        case's language, which sets how its Latin-script words are read)."""
+        spans = word_spans(text)
+        words = [text[a:b] for a, b in spans]
+        mode = document_language(words, text, language)[1]
+        return self.lexicon.find(text, spans, words, mode)
 
-    def tokens_of(self, text: str) -> list[str]:
+    def tokens_of(self, text: str, language: str | None = None) -> list[str]:
         """The concept tokens of a case's text, for its index entry: one per mention, so that
         a text that keeps coming back to a concept ranks above one that mentions it once."""
-        return [concept_token(m.concept) for m in self.found(text)]
+        return [concept_token(m.concept) for m in self.found(text, language)]
+
+    def tokens_from(self, concepts: Sequence[str], lexicon: str) -> list[str] | None:
+        """``tokens_of`` from the concepts that triage found in the same text, one per mention
+        (it reads the text in the same way: the case's language is what triage gave), when its
+        lexicon (``terms_digest``) is the one this layer was built from; else None, and the
+        caller asks ``tokens_of``. Intake and the import save that second look at the text."""
+        if not lexicon or lexicon != self.source:
+            return None
+        return [concept_token(c) for c in concepts if c not in CONTEXT_CONCEPTS]
 
     def label_tokens(self, concept: str) -> list[str]:
         from insaf.search.indexing import facet_token
@@ -411,13 +429,13 @@ def _alone(term: Term, covered: dict[str, str]) -> Term | None:
 
 
 def reason(
-    text: str, facets: set[str], concepts: dict[str, str]
+    text: str, facets: set[str], concepts: dict[str, str], language: str | None = None
 ) -> tuple[str, list[tuple[int, int]]]:
     """Why a case found through ``concepts`` matched, and where: "bribery — حق الشاي" (the
     concept's name and the case's own words, whose spans are returned for highlighting), else the
     concept's name and the label the case carries."""
     current = layer()
-    matches = [m for m in current.found(text) if m.concept in concepts]
+    matches = [m for m in current.found(text, language) if m.concept in concepts]
     if matches:
         first = matches[0]
         name = current.concepts[first.concept].name()

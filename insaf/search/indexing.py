@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -80,15 +80,18 @@ COLUMNS += tuple(f"band{n}" for n in range(BANDS))
 Row = tuple[Any, ...]
 
 
-def build_entry(source: Source) -> Row:
-    """The search_entry row of one case and its spellings (pure computation, no database)."""
+def build_entry(source: Source, concepts: list[str] | None = None) -> Row:
+    """The search_entry row of one case and its spellings (pure computation, no database).
+    ``concepts``: its text's concept tokens when they are known already (``Layer.tokens_from``)."""
     pk, subject, place, text, language, *facets = source
     analysis = analyze_document(indexed_text(subject, place, text), language or None)
     signature = minhash.signature(analysis.main)
+    if concepts is None:
+        concepts = layer().tokens_of(text, language or None)
     return (
         pk,
         " ".join(analysis.main),
-        " ".join([*analysis.alternate, *layer().tokens_of(text)]),
+        " ".join([*analysis.alternate, *concepts]),
         " ".join(facet_tokens(*facets)),
         signature,
         *minhash.bands(signature),
@@ -118,9 +121,13 @@ def source_of(complaint: Any) -> Source:
     return tuple(getattr(complaint, name) for name in SOURCE_FIELDS)
 
 
-def index_cases(complaints: Iterable[Any]) -> None:
-    """Write the entries of new cases (saved, with primary keys) in the caller's transaction."""
-    _insert([build_entry(source_of(c)) for c in complaints])
+def index_cases(
+    complaints: Sequence[Any], concepts: Sequence[list[str] | None] | None = None
+) -> None:
+    """Write the entries of new cases (saved, with primary keys) in the caller's transaction.
+    ``concepts``: per case, its concept tokens when known (see ``build_entry``)."""
+    known = concepts if concepts is not None else [None] * len(complaints)
+    _insert([build_entry(source_of(c), found) for c, found in zip(complaints, known, strict=True)])
 
 
 def _build_many(sources: list[Source]) -> list[Row]:

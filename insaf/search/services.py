@@ -428,4 +428,4 @@ def concept_reason(case: Complaint, concepts: dict[str, str]) -> tuple[str, list
             case.status, case.kind, case.category, case.priority, case.grave, case.vulnerable_mask
         )
     )
-    return reason(case.text, facets, concepts)
+    return reason(case.text, facets, concepts, case.language)

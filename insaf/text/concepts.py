@@ -17,6 +17,7 @@ features and evidence.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +40,15 @@ _SKELETONS = (SKELETON_ARABIC, SKELETON_ARABIZI, ROOT_KEY)
 # end as the term's word does (its last two letters, folded).
 ENDING_CONCEPTS = frozenset({"woman"})
 _ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+def terms_digest(terms: Iterable[Term]) -> str:
+    """A short digest of a set of terms (their order does not matter): two lexicons with the same
+    digest find the same concepts in a text."""
+    digest = hashlib.sha256()
+    for line in sorted({f"{t.concept}|{t.lang}|{t.text}" for t in terms}):
+        digest.update(line.encode() + b"\n")
+    return digest.hexdigest()[:16]
 
 
 class LexiconError(ValueError):
@@ -298,9 +308,9 @@ class Lexicon:
                     # Every other word of the term meets its neighbour (a loop, not all() over
                     # a generator: this runs for most words of every text).
                     for offset, part in rest:
-                        near = starts[position + offset]
-                        if part.need.isdisjoint(near.keys) or not _meet(
-                            part, near.word, near.reads_arabizi, ending
+                        other = starts[position + offset]
+                        if part.need.isdisjoint(other.keys) or not _meet(
+                            part, other.word, other.reads_arabizi, ending
                         ):
                             break
                     else:

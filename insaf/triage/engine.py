@@ -36,6 +36,11 @@ class TriageResult:
     # Per label: a confidence in [0, 1] and the words that led to it.
     confidence: dict[str, float] = field(default_factory=dict)
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    # The concepts found in the text, one per mention, and the digest of the lexicon that found
+    # them (empty from the keyword rule): the search index takes them as they are when its own
+    # lexicon is the same (insaf/search/concepts.py, Layer.tokens_from).
+    concepts: tuple[str, ...] = ()
+    lexicon: str = ""
 
 
 class Classifier(Protocol):
@@ -79,6 +84,8 @@ class ModelClassifier:
                     version=self.version,
                     confidence=found.confidence,
                     evidence=found.evidence,
+                    concepts=found.concepts,
+                    lexicon=self.model.lexicon_digest,
                 )
             )
         return results
@@ -141,6 +148,8 @@ def _with_kind(result: TriageResult, kind: str | None) -> TriageResult:
             version=result.version,
             confidence={**result.confidence, "kind": 1.0},
             evidence={**result.evidence, "kind": ["given by the filer"]},
+            concepts=result.concepts,
+            lexicon=result.lexicon,
         )
     return result
 

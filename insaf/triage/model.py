@@ -47,7 +47,7 @@ import numpy as np
 from scipy import sparse
 
 from insaf.text import document_language, langid, word_spans, word_terms, word_tokens
-from insaf.text.concepts import Lexicon, Match, Term
+from insaf.text.concepts import Lexicon, Match, Term, terms_digest
 from insaf.text.normalize import fold
 from insaf.triage.labels import Category, Kind, Vulnerable
 
@@ -510,6 +510,9 @@ class Prediction:
     vulnerable: tuple[str, ...]
     confidence: dict[str, float]
     evidence: dict[str, list[str]]
+    # The concepts the lexicon found in the text, one per mention in order (search indexes the
+    # same: insaf/search/concepts.py, Layer.tokens_from).
+    concepts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -525,12 +528,20 @@ class TriageModel:
     _table: _WordTable | None = None
     _outputs: dict[str, slice] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _lexicon_digest: str | None = None
 
     @property
     def featurizer(self) -> Featurizer:
         if self._featurizer is None:
             self._featurizer = Featurizer(Lexicon(self.lexicon_terms))
         return self._featurizer
+
+    @property
+    def lexicon_digest(self) -> str:
+        """The ``terms_digest`` of the lexicon it was trained with (and finds concepts with)."""
+        if self._lexicon_digest is None:
+            self._lexicon_digest = terms_digest(self.lexicon_terms)
+        return self._lexicon_digest
 
     # --- Prediction ------------------------------------------------------------------------------
 
@@ -681,7 +692,8 @@ class TriageModel:
             cue_words = [one.text[m.start : m.end] for m in cues]
             more = [w for w in found["grave"] if w not in cue_words]
             found["grave"] = (cue_words + more)[:3]
-        return Prediction(one.language, kind, category, grave, groups, confidence, found)
+        concepts = tuple(m.concept for m in one.matches)
+        return Prediction(one.language, kind, category, grave, groups, confidence, found, concepts)
 
     def _evidence(
         self,

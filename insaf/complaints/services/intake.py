@@ -141,6 +141,8 @@ def complaint_submit(
     )
     local_day = config.calendar.local_date(received)
     prepare_references(config.country, local_day.year)
+    # The concepts triage found, for the index entry (None: the index finds them itself).
+    concepts = concept_layer().tokens_from(labels.concepts, labels.lexicon)
     # Pipelined: the statements travel to PostgreSQL together, waiting only where a result is
     # needed (the case's number and id, an outbox message's id, the audit chain's head).
     with transaction.atomic(), pipelined():
@@ -174,7 +176,7 @@ def complaint_submit(
         for person in prepared.people:
             person.complaint = complaint
         insert_rows(Person, prepared.people)
-        index_cases([complaint])
+        index_cases([complaint], [concepts])
         insert_rows(
             CaseEvent,
             [
