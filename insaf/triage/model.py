@@ -916,6 +916,17 @@ def _f1_threshold(scores: np.ndarray, labels: list[bool]) -> float:
     return best
 
 
+def model_version(items: Sequence[Labelled], terms: Sequence[Term]) -> str:
+    """The version of the model that ``train`` makes from these items and terms (a digest of
+    them and of the feature settings)."""
+    digest = hashlib.sha256(f"{FEATURES}|{C_BINARY}|{CONCEPT_WEIGHT}".encode())
+    for item in items:
+        digest.update(json.dumps(item.__dict__, ensure_ascii=False, sort_keys=True).encode())
+    for term in terms:
+        digest.update(f"{term.concept}|{term.lang}|{term.text}".encode())
+    return f"linear-{digest.hexdigest()[:10]}"
+
+
 def train(items: Sequence[Labelled], terms: Iterable[Term]) -> TriageModel:
     """A model from labelled items and the lexicon's terms (deterministic for the same input)."""
     terms = list(terms)
@@ -937,14 +948,9 @@ def train(items: Sequence[Labelled], terms: Iterable[Term]) -> TriageModel:
         name = "vulnerable." + group
         heads[name] = _fit_binary(features, labels, name)
         heads[name].threshold = _f1_threshold(_out_of_fold(features, labels, name), labels)
-    digest = hashlib.sha256(f"{FEATURES}|{C_BINARY}|{CONCEPT_WEIGHT}".encode())
-    for item in items:
-        digest.update(json.dumps(item.__dict__, ensure_ascii=False, sort_keys=True).encode())
-    for term in terms:
-        digest.update(f"{term.concept}|{term.lang}|{term.text}".encode())
     today = dt.datetime.now(dt.UTC)
     model = TriageModel(
-        version=f"linear-{digest.hexdigest()[:10]}",
+        version=model_version(items, terms),
         lexicon_terms=terms,
         heads=heads,
         trained_on=len(items),
