@@ -307,18 +307,16 @@ class Lexicon:
                         continue
                     # Every other word of the term meets its neighbour (a loop, not all() over
                     # a generator: this runs for most words of every text).
+                    missing = False
                     for offset, part in rest:
                         other = starts[position + offset]
                         if part.need.isdisjoint(other.keys) or not _meet(
                             part, other.word, other.reads_arabizi, ending
                         ):
+                            missing = True
                             break
-                    else:
-                        done.add(concept)
-                        found.append(
-                            Match(concept, term, spans[first][0], spans[first + length - 1][1])
-                        )
-                    continue
+                    if missing:
+                        continue
                 done.add(concept)
                 found.append(Match(concept, term, spans[first][0], spans[first + length - 1][1]))
         found.sort(key=_START)

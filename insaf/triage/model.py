@@ -48,6 +48,7 @@ from scipy import sparse
 
 from insaf.text import document_language, langid, word_spans, word_terms, word_tokens
 from insaf.text.concepts import Lexicon, Match, Term, terms_digest
+from insaf.text.gender import speaks_as_woman
 from insaf.text.normalize import fold
 from insaf.triage.labels import Category, Kind, Vulnerable
 
@@ -67,16 +68,50 @@ FORMAT = 3
 # Changes to how features are made change the model's version with the data and the lexicon.
 FEATURES = (
     "chars3-5,tokens,bigrams,concepts+contexts,ages,lang;3;by-occurrence;grave-cues;match2;wilson"
-    ";grave-stack"
+    ";grave-stack;self-woman;ages2"
 )
 
 # A word that states an age by itself ("15", "١٥", "70ans"), and the words around a number that
 # make it an age ("عمره 15", "بعمر 70", "aged 70", "âgée de 80", "15 سنة", "26 عاماً", "15 ans",
 # "70 years", "12 yo"); all folded.
-_AGE_WORD = re.compile(r"(\d{1,3})(ans?|years?|yrs?|yo|سنه|سنوات|سنين|عام|عاما)?")
+# A leading و ("و٩ سنين" in "٦ و٩ سنين") is the conjunction, not part of the number.
+_AGE_WORD = re.compile(r"و?(\d{1,3})(ans?|years?|yrs?|yo|سنه|سنوات|سنين|عام|عاما)?")
 _AGE_BEFORE = re.compile(r"عمر\w*|بعمر\w*|سن\w*|aged?|agee?")
 _AGE_AFTER = frozenset(
     {"سنه", "سنوات", "سنين", "عام", "عاما", "an", "ans", "year", "years", "yr", "yrs", "yo"}
+    # Arabizi: "3andi 15 sana", "3omro 16 sne".
+    | {"sana", "sanawat", "snin", "sneen", "snine", "sne", "sna"}
+)
+# English "I am 13", "my son is 15", "she was 16", "he turned 17": an age when no unit follows
+# ("the queue was 3 hours" is not one).
+_AGE_IS = frozenset({"am", "is", "was", "turned", "im"})
+_NOT_AGE_UNITS = frozenset(
+    {
+        "hours",
+        "hour",
+        "days",
+        "day",
+        "minutes",
+        "minute",
+        "weeks",
+        "week",
+        "months",
+        "month",
+        "times",
+        "km",
+        "meters",
+        "metres",
+        "people",
+        "dinars",
+        "dollars",
+        "pounds",
+        "riyals",
+        "dirhams",
+        "percent",
+        "am",
+        "pm",
+        "oclock",
+    }
 )
 
 
@@ -109,7 +144,8 @@ def read_jsonl(path: Path) -> list[Labelled]:
 
 def ages(text: str) -> list[int]:
     """The ages stated in a text: a number of 1 to 119 after "عمره", "بعمر", "سن", "aged",
-    "âgé(e) (de)", or before "سنة", "عاماً", "ans", "years", "yo"."""
+    "âgé(e) (de)", or before "سنة", "عاماً", "ans", "years", "yo", "sana", or after "am", "is",
+    "was", "turned" with no unit of time, distance, money or count after it."""
     return ages_of_words([fold(text[a:b]).lower() for a, b in word_spans(text)])
 
 
@@ -134,10 +170,12 @@ def ages_of_words(words: Sequence[str], numbers: Sequence[int] | None = None) ->
         before = words[i - 1] if i > 0 else ""
         if before == "de" and i > 1:
             before = words[i - 2]
+        after = words[i + 1] if i + 1 < len(words) else ""
         if (
             unit
-            or (i + 1 < len(words) and words[i + 1] in _AGE_AFTER)
+            or after in _AGE_AFTER
             or _AGE_BEFORE.fullmatch(before)
+            or (before in _AGE_IS and after not in _NOT_AGE_UNITS and not after.isdigit())
         ):
             found.append(value)
     return found
@@ -260,8 +298,8 @@ class Featurizer:
     - the character n-grams of every word, each occurrence worth 1/sqrt(their number);
     - the main tokens (1), alternate tokens (0.5) and pairs of neighbouring main tokens (1),
       scaled together so that the squares of the occurrences' values sum to one;
-    - the concepts, alone and with their context words (CONCEPT_WEIGHT in all), stated ages and
-      the language.
+    - the concepts, alone and with their context words (CONCEPT_WEIGHT in all), stated ages,
+      the writer speaking of herself in the feminine (insaf.text.gender) and the language.
 
     The scale is counted over occurrences, not over distinct features, so a text's score is a sum
     over its words of what each word gives (``TriageModel`` caches that per word)."""
@@ -310,6 +348,8 @@ class Featurizer:
                 extra[_column("age:minor")] = 1.0
             if any(age >= 60 for age in years):
                 extra[_column("age:senior")] = 1.0
+        if speaks_as_woman(words, text):
+            extra[_column("self:woman")] = 1.0
         extra[_column("lang:" + lang)] = 1.0
         return Analysed(text, lang, mode, matches, spans, words, features, bigrams, extra)
 
