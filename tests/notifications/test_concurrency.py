@@ -87,4 +87,10 @@ def test_concurrent_workers_send_each_message_once(
     assert bodies == sorted(f"message {n}" for n in range(MESSAGES))
     status = run_insaf(env, "outbox", "status")
     assert status.returncode == 0, status.stderr
-    assert status.stdout.splitlines()[3].split() == ["sent", "0", str(MESSAGES), str(MESSAGES)]
+    assert status.stdout.splitlines()[3].split() == [
+        "sent",
+        "0",
+        str(MESSAGES),
+        "0",
+        str(MESSAGES),
+    ]

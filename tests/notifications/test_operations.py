@@ -18,7 +18,7 @@ from insaf.accounts.models import User
 from insaf.accounts.services import user_create, user_update
 from insaf.notifications import tasks
 from insaf.notifications.models import OutboxMessage, OutboxStatus
-from insaf.notifications.services import SmsTemplate, notify_email, notify_sms
+from insaf.notifications.services import SmsTemplate, notify_email, notify_sms, notify_staff
 from tests.conftest import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -68,14 +68,15 @@ def test_outbox_status_counts_by_status_and_channel() -> None:
     notify_email(to=ADDRESS, subject="s", body="b")
     notify_email(to=ADDRESS, subject="s", body="b")
     notify_sms(to=PHONE, template=SmsTemplate.RECEIVED, reference="JO-1")
+    notify_staff(role="oversight_officer", country="JO", subject="s", body="b")
     OutboxMessage.objects.filter(channel="sms").update(status=OutboxStatus.FAILED)
     lines = _outbox("status").splitlines()
-    assert lines[0].split() == ["status", "email", "sms", "total"]
+    assert lines[0].split() == ["status", "email", "sms", "audience", "total"]
     assert [line.split() for line in lines[1:]] == [
-        ["pending", "2", "0", "2"],
-        ["sending", "0", "0", "0"],
-        ["sent", "0", "0", "0"],
-        ["failed", "0", "1", "1"],
+        ["pending", "2", "0", "1", "3"],
+        ["sending", "0", "0", "0", "0"],
+        ["sent", "0", "0", "0", "0"],
+        ["failed", "0", "1", "0", "1"],
     ]
 
 

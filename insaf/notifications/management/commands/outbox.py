@@ -10,6 +10,8 @@ from django.db.models import Count
 from insaf.notifications.models import Channel, OutboxMessage, OutboxStatus
 from insaf.notifications.sending import send_due
 
+AUDIENCE = "audience"
+
 
 class Command(BaseCommand):
     help = "The notification outbox: send what is due, or count messages by status and channel."
@@ -25,7 +27,10 @@ class Command(BaseCommand):
             default=100,
             help="Send at most this many messages (default 100).",
         )
-        sub.add_parser("status", help="Count the messages by status and channel.")
+        sub.add_parser(
+            "status",
+            help="Count the messages by status and channel (messages to an audience apart).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "send":
@@ -35,14 +40,19 @@ class Command(BaseCommand):
             self._status()
 
     def _status(self) -> None:
+        """Messages to one recipient by channel; messages to an audience (a role in a country,
+        split into one message per person when sent) in a column of their own."""
+        rows = OutboxMessage.objects.order_by()
         counts = {
             (row["status"], row["channel"]): row["n"]
-            for row in OutboxMessage.objects.values("status", "channel")
-            .annotate(n=Count("pk"))
-            .order_by()
+            for row in rows.filter(audience="").values("status", "channel").annotate(n=Count("pk"))
         }
-        channels = list(Channel.values)
-        self.stdout.write(f"{'status':<10}" + "".join(f"{c:>8}" for c in [*channels, "total"]))
+        for row in rows.exclude(audience="").values("status").annotate(n=Count("pk")):
+            counts[(row["status"], AUDIENCE)] = row["n"]
+        columns = [*Channel.values, AUDIENCE]
+        self.stdout.write(f"{'status':<10}" + "".join(f"{c:>9}" for c in [*columns, "total"]))
         for status in OutboxStatus.values:
-            row = [counts.get((status, channel), 0) for channel in channels]
-            self.stdout.write(f"{status:<10}" + "".join(f"{n:>8}" for n in [*row, sum(row)]))
+            numbers = [counts.get((status, column), 0) for column in columns]
+            self.stdout.write(
+                f"{status:<10}" + "".join(f"{n:>9}" for n in [*numbers, sum(numbers)])
+            )
