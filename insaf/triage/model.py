@@ -61,6 +61,8 @@ ALTERNATE_VALUE = 0.5  # an alternate token's value beside a main token's
 EVIDENCE_WORDS = 12  # the words (and concept terms) of a text weighed as evidence for a label
 CONTEXTS = frozenset({"metaphor", "third_party", "praise", "suggestion", "personnel", "custody"})
 GROUPS = tuple(str(g) for g in Vulnerable)
+# The concepts of data/concepts/people.csv that name a vulnerable group.
+GROUP_CONCEPTS = frozenset({"woman", "child", "disability", "elderly"})
 KINDS = tuple(str(k) for k in Kind)
 CATEGORIES = tuple(str(c) for c in Category)
 # 2: features scaled by occurrences; 3: grave's second stage (older models must be retrained)
@@ -68,7 +70,7 @@ FORMAT = 3
 # Changes to how features are made change the model's version with the data and the lexicon.
 FEATURES = (
     "chars3-5,tokens,bigrams,concepts+contexts,ages,lang;3;by-occurrence;grave-cues;match2;wilson"
-    ";grave-stack;self-woman;ages2"
+    ";grave-stack;self-woman;ages2;group-concepts"
 )
 
 # A word that states an age by itself ("15", "١٥", "70ans"), and the words around a number that
@@ -298,8 +300,9 @@ class Featurizer:
     - the character n-grams of every word, each occurrence worth 1/sqrt(their number);
     - the main tokens (1), alternate tokens (0.5) and pairs of neighbouring main tokens (1),
       scaled together so that the squares of the occurrences' values sum to one;
-    - the concepts, alone and with their context words (CONCEPT_WEIGHT in all), stated ages,
-      the writer speaking of herself in the feminine (insaf.text.gender) and the language.
+    - the concepts, alone and with their context words (CONCEPT_WEIGHT in all); the concepts of
+      vulnerable groups again, each at full weight; stated ages; the writer speaking of herself
+      in the feminine (insaf.text.gender); and the language.
 
     The scale is counted over occurrences, not over distinct features, so a text's score is a sum
     over its words of what each word gives (``TriageModel`` caches that per word)."""
@@ -350,6 +353,9 @@ class Featurizer:
                 extra[_column("age:senior")] = 1.0
         if speaks_as_woman(words, text):
             extra[_column("self:woman")] = 1.0
+        # A vulnerable group named, at full weight however many other concepts the text names.
+        for group in GROUP_CONCEPTS.intersection(concepts):
+            extra[_column("g:" + group)] = 1.0
         extra[_column("lang:" + lang)] = 1.0
         return Analysed(text, lang, mode, matches, spans, words, features, bigrams, extra)
 
