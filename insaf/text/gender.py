@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 # The writer, about to be described: pronouns, "I was", "I am not", "as (a) ...", "because I".
 _FIRST_PERSON = frozenset(
@@ -87,7 +88,10 @@ _NOT_DESCRIPTIONS = frozenset(
 )
 # Prepositions and conjunctions written onto the next word: "كنت بالمدرسة", "أنا للحقيقة".
 _ATTACHED = ("بال", "لل", "فال", "وال", "كال")
-_DIACRITICS = re.compile("[\u064b-\u0652\u0640]")  # harakat and tatweel
+# Harakat (U+064B-U+0652) and tatweel, removed from the words of a text that has any.
+_MARKS = "".join(map(chr, range(0x064B, 0x0653))) + "\u0640"
+_HAS_MARKS = re.compile(f"[{_MARKS}]")
+_BARE = str.maketrans("", "", _MARKS)
 
 _FRENCH = re.compile(
     r"\b(?:je\s+suis|j['’]étais|j['’]ai\s+été|me\s+suis|m['’]a|m['’]ont|m['’]avait|"
@@ -99,12 +103,21 @@ _FRENCH = re.compile(
 _FRENCH_NOUNS = frozenset({"année", "journée", "soirée", "matinée", "idée", "durée", "armée"})
 
 
+@lru_cache(maxsize=65536)
+def _bare(word: str) -> str:
+    return word.translate(_BARE)
+
+
 def speaks_as_woman(words: Sequence[str], text: str) -> bool:
     """Whether ``text`` (whose words, as ``word_spans`` cuts them, are ``words``) has its writer
     speak of herself in the feminine, by the patterns of the module's docstring."""
-    for index, word in enumerate(words[:-1]):
-        if _DIACRITICS.sub("", word) in _FIRST_PERSON:
-            following = _DIACRITICS.sub("", words[index + 1])
+    if _HAS_MARKS.search(text):
+        words = list(map(_bare, words))
+    if not _FIRST_PERSON.isdisjoint(words):  # (most texts: a set look-up per word, in C)
+        for index in range(len(words) - 1):
+            if words[index] not in _FIRST_PERSON:
+                continue
+            following = words[index + 1]
             if (
                 len(following) >= 4
                 and following.endswith("ة")
