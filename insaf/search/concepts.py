@@ -18,7 +18,6 @@ officer searches for; they are neither indexed nor expanded.
 from __future__ import annotations
 
 import csv
-import hashlib
 import threading
 import time
 from collections.abc import Sequence
@@ -157,10 +156,6 @@ class Layer:
         label_terms, label_concepts = labels
         self.concepts = {**label_concepts, **concepts}
         self.query_lexicon = Lexicon([*terms, *names, *label_terms])
-        digest = hashlib.sha256()
-        for term in [*terms, *names, *label_terms]:
-            digest.update(f"{term.concept}|{term.lang}|{term.text}\n".encode())
-        self.version = digest.hexdigest()[:12]
 
     def found(self, text: str, language: str | None = None) -> list[Match]:
         """The concepts' matches in a text; ``language`` as for ``document_language`` (the

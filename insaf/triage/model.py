@@ -264,10 +264,9 @@ def _column(name: str) -> int:
     return token_index(name)
 
 
-WORD_CACHE = 262_144  # words kept per mode by a Featurizer
+WORD_CACHE = 262_144  # words kept per mode by a Featurizer (Featurizer._word_features)
 
 
-@lru_cache(maxsize=WORD_CACHE)
 def word_features(word: str, mode: str) -> WordFeatures:
     folded = fold(word).lower()
     chars = [c for piece in folded.split() for c in _char_columns(piece)]
@@ -968,8 +967,7 @@ def model_version(items: Sequence[Labelled], terms: Sequence[Term]) -> str:
     digest = hashlib.sha256(f"{FEATURES}|{C_BINARY}|{CONCEPT_WEIGHT}".encode())
     for item in items:
         digest.update(json.dumps(item.__dict__, ensure_ascii=False, sort_keys=True).encode())
-    for term in terms:
-        digest.update(f"{term.concept}|{term.lang}|{term.text}".encode())
+    digest.update(terms_digest(terms).encode())
     return f"linear-{digest.hexdigest()[:10]}"
 
 

@@ -141,7 +141,9 @@ def complaint_submit(
     )
     local_day = config.calendar.local_date(received)
     prepare_references(config.country, local_day.year)
-    # The concepts triage found, for the index entry (None: the index finds them itself).
+    # The concepts triage found, for the index entry (None: the index finds them itself). The
+    # concept lexicon is made current here, before the transaction: a change of it is reloaded
+    # now, not while the case's locks are held.
     concepts = concept_layer().tokens_from(labels.concepts, labels.lexicon)
     # Pipelined: the statements travel to PostgreSQL together, waiting only where a result is
     # needed (the case's number and id, an outbox message's id, the audit chain's head).
@@ -337,9 +339,6 @@ def _prepare(
     if errors or config is None:
         raise InvalidInput(fields=errors)
     code = new_receipt_code() if anonymous else None
-    # The concept lexicon, current before the transaction (the index entry needs it): a change
-    # of the lexicon is reloaded here, not while the case's locks are held.
-    concept_layer()
     return _Prepared(
         config=config,
         labels=triage(body, language=language, kind=kind),
