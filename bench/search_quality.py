@@ -1,7 +1,9 @@
 """Search quality on the development set: recall@10 and MRR of three ways to search.
 
 The development set (tests/search/devset/: a hand-written corpus and queries with the cases each
-should find) is imported into a fresh SQLite database, and every query is run:
+should find) is imported into a fresh SQLite database (labelled at import by a triage model trained
+for the run, as a server would), and every query is run. The figures count the corpus's cases
+only: the database's demonstration cases were never judged.
 
 - ``concepts``: the real search (insaf/search): the words as the full analyser reads them
   (normalisation, stop words, light stemming, Arabizi forms), then the cases found through the
@@ -34,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import ROOT, fresh_database, run_child, write_results
 
 DEVSET = ROOT / "tests" / "search" / "devset"
+CORPUS_PREFIX = "dev-"
 K = 10
 
 
@@ -55,21 +58,28 @@ def _metrics(results: dict[str, list[str]], relevant: dict[str, set[str]]) -> di
     }
 
 
-def _run_engine(rows: list[dict[str, Any]], *, concepts: bool) -> dict[str, list[str]]:
+def _run_engine(
+    rows: list[dict[str, Any]], *, concepts: bool, corpus: set[str], others: int
+) -> dict[str, list[str]]:
+    """Each query's first K results among the ``corpus`` cases (``others`` cases besides them
+    are in the database: asked for K + others, the corpus's first K are all there)."""
     from insaf.search.query import QueryError
     from insaf.search.services import search
 
     results: dict[str, list[str]] = {}
     for row in rows:
         try:
-            hits = search(row["query"], user=None, limit=K, snippets=False, concepts=concepts).hits
+            hits = search(
+                row["query"], user=None, limit=K + others, snippets=False, concepts=concepts
+            ).hits
         except QueryError:
             hits = []
-        results[row["id"]] = [h.complaint.external_id or "" for h in hits]
+        found = [h.complaint.external_id or "" for h in hits]
+        results[row["id"]] = [x for x in found if x in corpus][:K]
     return results
 
 
-def _run_naive(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+def _run_naive(rows: list[dict[str, Any]], corpus: set[str]) -> dict[str, list[str]]:
     from insaf.complaints.models import Complaint
 
     results: dict[str, list[str]] = {}
@@ -77,7 +87,7 @@ def _run_naive(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
         words = [
             w.strip('"*') for w in row["query"].split() if w not in ("OR", "|") and w[:1] != "-"
         ]
-        cases = Complaint.objects.all()
+        cases = Complaint.objects.filter(external_id__in=corpus)
         for word in words:
             if word:
                 cases = cases.filter(text__icontains=word)
@@ -105,28 +115,53 @@ def _normalise_only() -> None:
 
 
 def child() -> None:
-    import django
-
-    django.setup()
     with tempfile.TemporaryDirectory() as tmp:
+        # This process imports the corpus, so its triage must be the model trained for it (in
+        # ``tmp``), as on a server: not whatever the checkout's var/ holds, nor the keyword rule.
+        os.environ["INSAF_VAR_DIR"] = tmp
+        import django
+
+        django.setup()
         from bench.intake import _prepare_database
 
         _prepare_database(Path(tmp))
         from insaf.complaints.bulk import import_file
+        from insaf.complaints.models import Complaint
 
         report = import_file(DEVSET / "corpus.jsonl", country="JO")
         if not report.ok:
             raise SystemExit(f"the development corpus does not import: {report.errors[:3]}")
+        corpus = {
+            external_id
+            for external_id in Complaint.objects.filter(
+                external_id__startswith=CORPUS_PREFIX
+            ).values_list("external_id", flat=True)
+            if external_id
+        }
+        versions = set(
+            Complaint.objects.filter(external_id__in=corpus).values_list(
+                "triage_version", flat=True
+            )
+        )
+        if not all(v.startswith("linear-") for v in versions):
+            raise SystemExit(f"the corpus was not labelled by the trained model: {versions}")
+        # The demonstration cases (``insaf demo``) are in the database too, but nobody judged
+        # them: the figures are over the corpus alone, as if they were not there.
+        others = Complaint.objects.exclude(external_id__in=corpus).count()
         rows = [
             json.loads(line)
             for line in (DEVSET / "queries.jsonl").read_text(encoding="utf-8").splitlines()
             if line.strip()
         ]
         relevant = {row["id"]: set(row["relevant"]) for row in rows}
+
+        def engine(concepts: bool) -> dict[str, list[str]]:
+            return _run_engine(rows, concepts=concepts, corpus=corpus, others=others)
+
         per_query = os.environ.get("INSAF_QUALITY_PER_QUERY")
         if per_query:  # a file to write each query's capped recall, lexical -> with concepts
-            found = _run_engine(rows, concepts=True)
-            plain = _run_engine(rows, concepts=False)
+            found = engine(True)
+            plain = engine(False)
             lines = []
             for row in rows:
                 wanted = relevant[row["id"]]
@@ -137,16 +172,17 @@ def child() -> None:
             Path(per_query).write_text("\n".join(lines) + "\n", encoding="utf-8")
         figures = {
             "queries": len(rows),
-            "cases": report.imported,
-            "concepts": _metrics(_run_engine(rows, concepts=True), relevant),
-            "lexical": _metrics(_run_engine(rows, concepts=False), relevant),
-            "naive": _metrics(_run_naive(rows), relevant),
+            "cases": len(corpus),
+            "concepts": _metrics(engine(True), relevant),
+            "lexical": _metrics(engine(False), relevant),
+            "naive": _metrics(_run_naive(rows, corpus), relevant),
+            "triage_versions": sorted(versions),
         }
         _normalise_only()
         from insaf.search.indexing import reindex
 
         reindex(workers=1)
-        figures["normalise_only"] = _metrics(_run_engine(rows, concepts=False), relevant)
+        figures["normalise_only"] = _metrics(engine(False), relevant)
         print(json.dumps(figures))
 
 
