@@ -414,6 +414,26 @@ def _word_terms(word: str) -> frozenset[str]:
     return frozenset(terms)
 
 
+def preposition_stems(word: str) -> frozenset[str]:
+    """The stems among a word's ``word_terms`` that only the reading of its leading ب ل ك or ف
+    as a preposition gives (جواز of بجوازي; هرب of كهربوه, where the letter is the root's). A
+    lexicon's term is written as a dictionary form, so these are not readings of it."""
+    found: set[str] = set()
+    for part in _parts(word):
+        if part.kind != AR or part.form in stopwords.ARABIC:
+            continue
+        form = part.form.translate(_HAMZA)
+        clitic = _PROCLITIC.match(form)
+        if clitic is None:
+            continue
+        arabic = _arabic(part.form)
+        alternative = stem.arabic_light(form[clitic.end() :], conjunction=False)
+        kept = stem.arabic_light(form, conjunction=False) if form.startswith("و") else ""
+        if alternative in arabic.alternatives and alternative not in (arabic.stem, kept):
+            found.add(alternative)
+    return frozenset(found)
+
+
 def word_terms(word: str) -> set[str]:
     """Every index token one word of a document may produce (both streams, any language of the
     text), to tell whether the word matches a query term when highlighting."""

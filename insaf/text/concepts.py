@@ -20,13 +20,13 @@ import csv
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple, cast
 
-from insaf.text.analysis import document_language, word_spans, word_terms
+from insaf.text.analysis import document_language, preposition_stems, word_spans, word_terms
 from insaf.text.arabizi import ROOT_KEY, SKELETON_ARABIC, SKELETON_ARABIZI, has_arabizi_digits
 from insaf.text.normalize import fold
 
@@ -123,6 +123,12 @@ class _TermWord(NamedTuple):
 def _term_word(word: str, lang: str) -> _TermWord:
     analysed = _word(word)
     if analysed.arabic:
+        # A term is written as a dictionary form: its leading ب ل ك ف are its own letters
+        # ("كهربوه" is not "هرب", which "وهرب" would meet).
+        extra = preposition_stems(word)
+        if extra:
+            stems = analysed.stems - extra
+            analysed = replace(analysed, stems=stems, keys=analysed.keys - extra)
         kind, need = ARABIC, analysed.stems | analysed.skeletons
     elif lang in ("en", "fr"):
         kind, need = LATIN, analysed.stems

@@ -128,3 +128,39 @@ def test_scripts_meet_only_as_the_readme_says(text: str, concepts: set[str]) -> 
     lexicon = Lexicon(read_terms(FOLDER))
     grave = {"torture", "sexual_violence", "death", "firearm", "injury", "disappearance"}
     assert {m.concept for m in lexicon.find(text)} & (grave | concepts) == concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A term's leading ب ل ك ف are its own letters: كسور (fractures) is not سور, كهربوه
+        # (they electrocuted him) is not هرب (fled), لمسني (touched me) is not مسن (old man).
+        ("انا لاجئ سوري في اربد", []),
+        ("صدمني وهرب السائق", []),
+        ("جاء رجل مسن الى المركز", []),
+        ("عنده كسور في يده", [("injury", "كسور")]),
+        ("كهربوه في التحقيق", [("torture", "كهربوه")]),
+        # A text's word still meets a term through its own preposition (بجوازي is جواز).
+        ("حجزوا بجوازي في المطار", [("documents", "بجوازي")]),
+    ],
+)
+def test_a_terms_first_letter_is_not_read_as_a_preposition(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    lexicon = Lexicon(
+        [
+            Term("injury", "ar", "كسور"),
+            Term("torture", "ar", "كهربوه"),
+            Term("sexual_violence", "ar", "لمسني"),
+            Term("documents", "ar", "جواز"),
+        ]
+    )
+    assert found(lexicon, text) == expected
+
+
+def test_terms_written_without_a_preposition_meet_texts_with_and_without_it() -> None:
+    lexicon = Lexicon(read_terms(FOLDER))
+    for text in ("اوقفوه بدون تهمة", "اوقفوه دون تهمة"):
+        assert "unlawful_arrest" in {m.concept for m in lexicon.find(text)}
+    for text in ("هم بيفرقوا بين الناس", "يفرقوا بين الناس"):
+        assert "discrimination" in {m.concept for m in lexicon.find(text)}
