@@ -124,6 +124,29 @@ def read_labels(path: Path) -> tuple[list[LexiconTerm], dict[str, Concept]]:
     return terms, concepts
 
 
+def read_queries(path: Path, concepts: dict[str, Concept]) -> list[LexiconTerm]:
+    """The words officers type for a concept (meta/queries.csv: ``concept,lang,term``), matched
+    in queries only, never in texts: "medical care" means the concept in a query, but a text that
+    says it may praise the care as well as deny it. None when there is no such file."""
+    terms: list[LexiconTerm] = []
+    if not path.exists():
+        return terms
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != ["concept", "lang", "term"]:
+            raise LayerError(f"{path.name}: the header must be concept,lang,term")
+        for number, row in enumerate(reader, start=2):
+            where = f"{path.name}, line {number}"
+            code = (row["concept"] or "").strip()
+            lang, term = (row["lang"] or "").strip(), (row["term"] or "").strip()
+            if code not in concepts or code in CONTEXT_CONCEPTS:
+                raise LayerError(f"{where}: unknown concept {code!r}")
+            if lang not in NAME_LANGUAGES or not term or not word_spans(term):
+                raise LayerError(f"{where}: a language (ar, en or fr) and a term are needed")
+            terms.append(LexiconTerm(code, lang, term))
+    return terms
+
+
 class Layer:
     """The lexicon and the concepts' names and labels, as search uses them."""
 
@@ -132,6 +155,7 @@ class Layer:
         terms: list[LexiconTerm],
         concepts: dict[str, Concept],
         labels: tuple[list[LexiconTerm], dict[str, Concept]] = ([], {}),
+        queries: Sequence[LexiconTerm] = (),
     ) -> None:
         # The lexicon as given (context concepts included), to know whether concepts that
         # another matcher found (triage's) can be taken as they are (tokens_from).
@@ -152,10 +176,11 @@ class Layer:
             for lang, name in concept.names.items()
             if name
         ]
-        # And a label by the words officers use for it ("استخدام القوة": use_of_force).
+        # And a label by the words officers use for it ("استخدام القوة": use_of_force), and a
+        # concept by theirs ("medical care": medical_denial).
         label_terms, label_concepts = labels
         self.concepts = {**label_concepts, **concepts}
-        self.query_lexicon = Lexicon([*terms, *names, *label_terms])
+        self.query_lexicon = Lexicon([*terms, *names, *label_terms, *queries])
 
     def found(self, text: str, language: str | None = None) -> list[Match]:
         """The concepts' matches in a text; ``language`` as for ``document_language`` (the
@@ -209,7 +234,8 @@ def layer() -> Layer:
             meta = folder() / "meta"
             names = read_names(meta / "names.csv")
             labels = read_labels(meta / "labels.csv")
-            _layer = (current, now, Layer(lexicon_terms(), names, labels))
+            queries = read_queries(meta / "queries.csv", names)
+            _layer = (current, now, Layer(lexicon_terms(), names, labels, queries))
         return _layer[2]
 
 

@@ -8,12 +8,20 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
 from insaf.accounts.roles import Role
 from insaf.complaints.services import LabelChanges, complaint_correct_labels
-from insaf.search.concepts import LayerError, concept_token, expand, read_labels
+from insaf.search.concepts import (
+    LayerError,
+    concept_token,
+    expand,
+    read_labels,
+    read_names,
+    read_queries,
+)
 from insaf.search.models import SearchEntry
 from insaf.search.query import AnyOf, Phrase, Term, parse
 from insaf.search.services import search
@@ -45,7 +53,7 @@ def test_a_concept_word_expands_to_its_concept_and_labels() -> None:
     assert isinstance(term, Term)
     assert concept_token("bribery") in term.tokens and "zqccorruption" in term.tokens
     # Words that name no concept are left as typed; none at all: no expansion.
-    assert expand(parse("الهاتف")) is None
+    assert expand(parse("الطاولة")) is None
 
 
 def test_several_words_that_are_one_term_expand_together() -> None:
@@ -268,3 +276,41 @@ def test_a_labels_file_with_an_unknown_label_is_refused(tmp_path: Path) -> None:
         with pytest.raises(LayerError, match="line 2"):
             read_labels(path)
     assert read_labels(tmp_path / "absent.csv") == ([], {})
+
+
+INSULIN = "والدي نزيل ومريض سكري ولم يعطوه الأنسولين منذ أسبوعين"
+THANKS = "I want to thank the clinic staff for the medical care my son received"
+
+
+@pytest.mark.parametrize("query", ["medical care", "الرعاية الصحية", "soins médicaux"])
+def test_the_words_officers_type_for_a_concept_find_it_in_queries_only(
+    file_case: FileCase, query: str
+) -> None:
+    insulin = file_case(INSULIN)
+    thanks = file_case(THANKS)
+    expansion = expand(parse(query), query)
+    assert expansion is not None and "medical_denial" in expansion.concepts
+    with translation.override("en"):
+        hits = search(query, user=None, limit=50).hits
+    found = {h.complaint.pk: h for h in hits}
+    # The case that never says the words is found by the concept, with its reason.
+    assert insulin.pk in found and not found[insulin.pk].exact
+    assert found[insulin.pk].reason.startswith("denied medical care — ")
+    # A text is never indexed with the concept for the words themselves: the thanks is found
+    # (in English) only because it says them, and comes first.
+    entry = SearchEntry.objects.get(complaint=thanks)
+    assert concept_token("medical_denial") not in entry.alt.split()
+    if query == "medical care":
+        assert hits[0].complaint.pk == thanks.pk and hits[0].exact
+
+
+def test_a_queries_file_with_an_unknown_concept_is_refused(tmp_path: Path) -> None:
+    names = read_names(Path(settings.INSAF_DATA_DIR) / "concepts" / "meta" / "names.csv")
+    path = tmp_path / "queries.csv"
+    path.write_text("concept,lang,term\nbribery,en,kickback\n", encoding="utf-8")
+    assert [(t.concept, t.text) for t in read_queries(path, names)] == [("bribery", "kickback")]
+    for bad in ("bribe,en,kickback", "custody,en,lock-up", "bribery,de,x", "bribery,en,"):
+        path.write_text(f"concept,lang,term\n{bad}\n", encoding="utf-8")
+        with pytest.raises(LayerError, match="line 2"):
+            read_queries(path, names)
+    assert read_queries(tmp_path / "absent.csv", names) == []
