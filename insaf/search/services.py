@@ -34,8 +34,10 @@ MAX_LIMIT = 100
 RANK_WINDOW = 500
 # bm25 column weights (body, alt) on SQLite; the 'A' and 'B' weights of ts_rank_cd on PostgreSQL.
 BODY_WEIGHT, ALT_WEIGHT = 1.0, 0.4
-# The labels' weight: a case found by meaning ranks higher when its labels also say it.
-FACET_WEIGHT = 0.2
+# The labels' weight: a case found by meaning ranks higher when its labels also say it. A label
+# that agrees (set by triage or an officer after reading the whole text) is as good a sign as a
+# word of the text: the same weight as the body.
+FACET_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
