@@ -28,6 +28,7 @@ from django.utils.translation import get_language, gettext
 
 from insaf.search.query import AnyOf, Item, Phrase, Query, Term
 from insaf.text import document_language, word_spans
+from insaf.text.arabizi import has_arabizi_digits
 from insaf.text.concepts import Lexicon, Match, terms_digest
 from insaf.text.concepts import Term as LexiconTerm
 
@@ -418,8 +419,11 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
 
 def _droppable(term: Term) -> bool:
     """A query word that may be left out of the loose form: not a prefix, not a word with digits
-    (a number, a cell, a plate is what the officer wants)."""
-    return not term.prefix and bool(term.word) and not any(ch.isdigit() for ch in term.word)
+    (a number, a cell, a plate is what the officer wants), unless its digits are arabizi letters
+    ("mo3amala")."""
+    if term.prefix or not term.word:
+        return False
+    return not any(ch.isdigit() for ch in term.word) or has_arabizi_digits(term.word.lower())
 
 
 def _tokens(concepts: set[str]) -> tuple[str, ...]:

@@ -188,6 +188,9 @@ def test_cases_that_mean_a_concept_without_the_other_words_come_after_with_what_
     for query in ("رشوة 500", "رشوة مرو*", 'رشوة "دائرة المرور"', "المرور صباحا"):
         found = expand(parse(query), query)
         assert found is None or found.loose is None, query
+    # Arabizi's digits are letters: such a word may be left out like any other.
+    found = expand(parse("rashwe mo3amala"), "rashwe mo3amala")
+    assert found is not None and found.dropped == ("mo3amala",)
 
 
 def test_without_concepts_only_the_words_match(file_case: FileCase) -> None:
