@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import threading
 import time
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,12 +28,16 @@ from pathlib import Path
 from django.utils.translation import get_language, gettext
 
 from insaf.search.query import AnyOf, Item, Phrase, Query, Term
-from insaf.text import document_language, word_spans
+from insaf.text import document_language, prefix_form, word_spans
 from insaf.text.arabizi import has_arabizi_digits
 from insaf.text.concepts import Lexicon, Match, terms_digest
 from insaf.text.concepts import Term as LexiconTerm
 
 CONTEXT_CONCEPTS = frozenset({"personnel", "custody", "metaphor", "third_party"})
+# A query word ending in * names a concept when it has at least this many letters and starts the
+# terms of at most this many concepts.
+MIN_CONCEPT_PREFIX = 3
+MAX_PREFIX_CONCEPTS = 3
 NAME_LANGUAGES = ("ar", "en", "fr")
 # Label kinds of names.csv → facet letters of the index (insaf/search/indexing.py).
 LABEL_FACETS = {"category": "c", "vulnerable": "v", "grave": "g"}
@@ -182,6 +187,28 @@ class Layer:
         label_terms, label_concepts = labels
         self.concepts = {**label_concepts, **concepts}
         self.query_lexicon = Lexicon([*terms, *names, *label_terms, *queries])
+        # A query word ending in * names the concepts whose one-word terms start with it.
+        self._starts = sorted(
+            {
+                (prefix_form(term.text), term.concept)
+                for term in self.query_lexicon.terms
+                if len(word_spans(term.text)) == 1
+            }
+        )
+
+    def named_by_prefix(self, prefix: str) -> set[str]:
+        """The concepts a query word ending in * names (``prefix``: its ``prefix_form``): those
+        with a one-word term that starts with it ("passp*": documents). None for a prefix shorter
+        than MIN_CONCEPT_PREFIX letters, or that starts the terms of more than
+        MAX_PREFIX_CONCEPTS concepts: too vague to stand for a meaning."""
+        if len(prefix) < MIN_CONCEPT_PREFIX:
+            return set()
+        found: set[str] = set()
+        at = bisect_left(self._starts, (prefix, ""))
+        while at < len(self._starts) and self._starts[at][0].startswith(prefix):
+            found.add(self._starts[at][1])
+            at += 1
+        return found if len(found) <= MAX_PREFIX_CONCEPTS else set()
 
     def found(self, text: str, language: str | None = None) -> list[Match]:
         """The concepts' matches in a text; ``language`` as for ``document_language`` (the
@@ -321,7 +348,14 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
         for term in terms:
             words.append(term.word)
             owner.append(index)
-    if not words and not any(isinstance(item, AnyOf) for item in typed.required):
+    # The words typed with a * that name concepts ("passp*").
+    prefixes: dict[int, set[str]] = {}
+    for index, item in enumerate(typed.required):
+        if isinstance(item, Term) and item.prefix and item.tokens:
+            starting = layer().named_by_prefix(item.tokens[0])
+            if starting:
+                prefixes[index] = starting
+    if not words and not prefixes and not any(isinstance(i, AnyOf) for i in typed.required):
         return None
     starts = _positions(text, words) if text else None
     if text is None or starts is None:
@@ -370,7 +404,10 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
                 inner.append(expanded or option)
             if inner != list(item.items):
                 alternatives[index] = AnyOf(tuple(inner))
-    if not groups and not alternatives:
+    for index, starting in prefixes.items():
+        for concept in starting:
+            covered.setdefault(concept, typed.required[index].tokens[0] + "*")  # type: ignore[union-attr]
+    if not groups and not alternatives and not prefixes:
         return None
     # item → (the items its group spans, the group's concepts); a group's first item carries it.
     by_first: dict[int, tuple[list[int], set[str]]] = {}
@@ -387,6 +424,12 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
         if index in alternatives:
             required.append(alternatives[index])
             kept.append(alternatives[index])
+            continue
+        if index in prefixes:
+            # The words that start so, or the concepts they name.
+            either = AnyOf((item, Term(_tokens(prefixes[index]))))  # type: ignore[arg-type]
+            required.append(either)
+            kept.append(either)
             continue
         if index not in by_first:
             required.append(item)

@@ -4,7 +4,8 @@
     "مركز شرطة"          the exact phrase (the words next to each other, in that order)
     رشوة -مرور           exclude the cases with the word after "-" (also -"a phrase")
     رشوة OR واسطة         either (also "|", and the Arabic "أو"/"او", French "OU")
-    عذب*                 any word starting with these letters
+    عذب*                 any word starting with these letters (search by meaning: also the
+                         concepts whose words start so, insaf/search/concepts.py)
 
 Each query word passes through the same analyser as the documents (insaf.text): it becomes the
 set of index tokens it may match (its stem, its Arabic form if it is Arabizi, ...), OR'ed.

@@ -317,3 +317,20 @@ def test_a_queries_file_with_an_unknown_concept_is_refused(tmp_path: Path) -> No
         with pytest.raises(LayerError, match="line 2"):
             read_queries(path, names)
     assert read_queries(tmp_path / "absent.csv", names) == []
+
+
+def test_a_word_ending_in_a_star_names_the_concepts_whose_words_start_so(
+    file_case: FileCase,
+) -> None:
+    spelled = file_case("I have been waiting three months for my passport renewal")
+    meant = file_case(PASSPORT)  # جواز سفري: no word starting with "passp"
+    other = file_case(PLAIN)
+    expansion = expand(parse("passp*"), "passp*")
+    assert expansion is not None and set(expansion.concepts) == {"documents"}
+    hits = search("passp*", user=None, limit=10).hits
+    assert [h.complaint.pk for h in hits][:2] == [spelled.pk, meant.pk]
+    assert hits[0].exact and not hits[1].exact and hits[1].reason
+    assert other.pk not in {h.complaint.pk for h in hits}
+    # Too short, or the start of the words of too many concepts, to stand for a meaning.
+    assert expand(parse("pa*"), "pa*") is None
+    assert expand(parse("con*"), "con*") is None
