@@ -7,7 +7,8 @@ in the system it comes from) and optionally ``received_at``, ``status`` (default
 and ``channel`` (default ``import``). In CSV the columns are the same keys, the complainant's as
 ``complainant_name``, ``complainant_phone``, ``complainant_email`` and ``complainant_national_id``;
 an empty cell is an absent value. Dates are ISO 8601; a date without a UTC offset is the country's
-local time.
+local time. A national node takes the cases of its own member state only (``INSAF_COUNTRY``), as
+the filing API does; a secretariat node takes none.
 
 ``import_file`` works in two passes over the file, so memory does not grow with the texts:
 
@@ -48,6 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
@@ -324,6 +326,12 @@ class _Checker:
             fail("country", f"unknown country {country_code!r}: use the ISO code of a member state")
         elif self.default_country and country_code != self.default_country:
             fail("country", f"{country_code} is not the country imported ({self.default_country})")
+        elif country_code != settings.INSAF_COUNTRY:
+            fail(
+                "country",
+                f"{country_code}: this node holds the cases of {settings.INSAF_COUNTRY} only "
+                "(import them on that member state's node)",
+            )
         zone = ZoneInfo(country.timezone) if country is not None else dt.UTC
 
         external_id = _text(raw.get("external_id"), "external_id", fail, numbers=True).strip()
@@ -815,8 +823,17 @@ def import_file(
     report = ImportReport(dry_run=dry_run)
     default_country = country.strip().upper() if country else None
     lookups = _Lookups()
+    if settings.INSAF_MODE != "national":
+        raise ImportFileError(
+            "This is a secretariat node: it holds no cases. Import them on the member state's node."
+        )
     if default_country and default_country not in lookups.countries:
         raise ImportFileError(f"--country {default_country}: not a member state.")
+    if default_country and default_country != settings.INSAF_COUNTRY:
+        raise ImportFileError(
+            f"--country {default_country}: this node holds the cases of "
+            f"{settings.INSAF_COUNTRY} only."
+        )
     checker = _Checker(lookups, default_country)
 
     # Pass 1: check everything; remember the external ids, per country, with their line.

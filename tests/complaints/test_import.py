@@ -379,39 +379,63 @@ def test_dry_run_writes_nothing(tmp_path: Path, policy: CountryPolicy) -> None:
     assert not Complaint.objects.exists()
 
 
-def test_references_are_unique_and_sequential_per_country_and_year(
-    tmp_path: Path, policy: CountryPolicy, egypt: Org
+def test_references_are_unique_and_sequential_per_year(
+    tmp_path: Path, policy: CountryPolicy
 ) -> None:
-    CountryPolicy.objects.create(country=egypt.country, intake_unit=egypt.unit)
     records = []
     for n in range(7):
-        for country, year in (("JO", 2024), ("EG", 2024), ("JO", 2025)):
+        for year in (2024, 2025):
             records.append(
                 {
-                    "external_id": f"{country}-{year}-{n}",
-                    "country": country,
+                    "external_id": f"JO-{year}-{n}",
+                    "country": "JO",
                     "text": PASSPORT,
                     "anonymous": True,
                     "received_at": f"{year}-06-{n + 1:02d}T10:00:00+03:00",
                 }
             )
     _import(_jsonl(tmp_path / "many.jsonl", records), "--batch", "3")
-    for country, year in (("JO", 2024), ("EG", 2024), ("JO", 2025)):
-        cases = Complaint.objects.filter(country_id=country, received_at__year=year)
+    for year in (2024, 2025):
+        cases = Complaint.objects.filter(country_id="JO", received_at__year=year)
         numbers = sorted(
             int(ref.rsplit("-", 1)[1]) for ref in cases.values_list("reference", flat=True)
         )
-        assert numbers == list(range(1, 8)), (country, year)
+        assert numbers == list(range(1, 8)), year
         by_external = dict(cases.values_list("external_id", "reference"))
-        # In the order of the file within a country and year.
-        assert [by_external[f"{country}-{year}-{n}"] for n in range(7)] == [
-            f"{country}-{year}-{n:06d}" for n in range(1, 8)
+        # In the order of the file within a year.
+        assert [by_external[f"JO-{year}-{n}"] for n in range(7)] == [
+            f"JO-{year}-{n:06d}" for n in range(1, 8)
         ]
-    # Batches never mix countries: one audit event each, with its country.
+    # One audit event per batch.
     events = Event.objects.filter(verb=IMPORTED)
-    assert sum(e.data["count"] for e in events) == 21
-    assert {e.country_id for e in events} == {"JO", "EG"}
+    assert sum(e.data["count"] for e in events) == 14
+    assert {e.country_id for e in events} == {"JO"}
     assert audit_verify().ok
+
+
+def test_a_national_node_takes_the_cases_of_its_own_member_state_only(
+    tmp_path: Path, policy: CountryPolicy, egypt: Org
+) -> None:
+    records = [
+        *_records(),
+        {"external_id": "E", "text": PASSPORT, "anonymous": True, "country": "EG"},
+    ]
+    report, code = _import_fails(_jsonl(tmp_path / "mixed.jsonl", records))
+    assert code == 1
+    assert "line 6: country: EG: this node holds the cases of JO only" in report
+    assert not Complaint.objects.exists()
+    report, code = _import_fails(_jsonl(tmp_path / "jo.jsonl", _records()), "--country", "EG")
+    assert code == 2 and "--country EG: this node holds the cases of JO only" in report
+    assert not Complaint.objects.exists()
+
+
+def test_a_secretariat_node_imports_nothing(
+    tmp_path: Path, policy: CountryPolicy, settings: Any
+) -> None:
+    settings.INSAF_MODE = "secretariat"
+    report, code = _import_fails(_jsonl(tmp_path / "jo.jsonl", _records()))
+    assert code == 2 and "secretariat node" in report
+    assert not Complaint.objects.exists()
 
 
 def test_country_option_refuses_other_countries(

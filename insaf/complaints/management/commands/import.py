@@ -25,8 +25,9 @@ from insaf.complaints.bulk import (
 
 class Command(BaseCommand):
     help = (
-        "Import historical cases from a .jsonl or .csv file: checked first (nothing is imported "
-        "if any record is bad), then written in batches; records already present are skipped."
+        "Import historical cases of this node's member state from a .jsonl or .csv file: checked "
+        "first (nothing is imported if any record is bad), then written in batches; records "
+        "already present are skipped."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
