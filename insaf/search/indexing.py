@@ -76,6 +76,24 @@ def indexed_text(subject: str, place: str, text: str) -> str:
 # The columns of search_entry written by _insert, in the order build_entry gives them.
 COLUMNS: tuple[str, ...] = ("complaint_id", "body", "alt", "facets", "signature")
 COLUMNS += tuple(f"band{n}" for n in range(BANDS))
+COLUMNS += ("version",)
+# Raise it with every change to what an entry holds for the same text and lexicon (the analyser,
+# the concept matcher, the columns): entries of an older format are then counted as stale.
+# 2: a concept term's first letter is never read as a preposition.
+ENTRY_FORMAT = 2
+
+
+def entry_version() -> str:
+    """The version of the entries written now: the entry format and the lexicon's digest."""
+    return f"{ENTRY_FORMAT}.{layer().source}"
+
+
+def stale_entries() -> int:
+    """How many entries another version wrote (or an unknown one): ``insaf search reindex``
+    rewrites them."""
+    return SearchEntry.objects.exclude(version=entry_version()).count()  # NULL included
+
+
 # A row of COLUMNS, then the case's spellings for the fuzzy vocabulary (not a column).
 Row = tuple[Any, ...]
 
@@ -95,6 +113,7 @@ def build_entry(source: Source, concepts: list[str] | None = None) -> Row:
         " ".join(facet_tokens(*facets)),
         signature,
         *minhash.bands(signature),
+        entry_version(),
         analysis.spellings,
     )
 

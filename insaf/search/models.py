@@ -48,6 +48,11 @@ class SearchEntry(models.Model):
     band5 = models.BigIntegerField(null=True, db_index=True)
     band6 = models.BigIntegerField(null=True, db_index=True)
     band7 = models.BigIntegerField(null=True, db_index=True)
+    # What wrote the entry (indexing.entry_version: the entry format and the lexicon's digest);
+    # null for entries written before it was recorded (a nullable column is also what SQLite adds
+    # in place, without rebuilding the table under its FTS5 triggers). ``insaf search status``
+    # counts the entries of another version, which ``insaf search reindex`` rewrites.
+    version = models.CharField(max_length=32, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         db_table = "search_entry"

@@ -13,6 +13,8 @@ from insaf.accounts.roles import Role
 from insaf.complaints.enums import Status
 from insaf.complaints.models import Complaint
 from insaf.complaints.services import LabelChanges, complaint_correct_labels, complaint_transition
+from insaf.search import indexing
+from insaf.search.indexing import stale_entries
 from insaf.search.models import SearchEntry
 from insaf.search.query import QueryError
 from insaf.search.services import Filters, search
@@ -207,6 +209,28 @@ def test_reindex_rebuilds_the_same_entries(cases: dict[str, Complaint]) -> None:
     assert after == before
     assert refs("رشوة") == {cases["bribe"].reference}
     assert refs("احمد") == {cases["name"].reference}
+
+
+def test_status_counts_the_entries_an_older_analyser_or_lexicon_wrote(
+    cases: dict[str, Complaint], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def status() -> str:
+        out = StringIO()
+        call_command("search", "status", stdout=out)
+        return out.getvalue()
+
+    assert f"{len(cases)} cases indexed" in status()
+    assert "Every entry is up to date." in status()
+    # One entry from before versions were recorded: stale.
+    SearchEntry.objects.filter(pk=SearchEntry.objects.order_by("pk")[0].pk).update(version=None)
+    assert stale_entries() == 1
+    assert "Written by an older analyser or lexicon: 1 (run `insaf search reindex`)." in status()
+    # A new entry format (or lexicon): every entry is stale until the reindex.
+    monkeypatch.setattr(indexing, "ENTRY_FORMAT", indexing.ENTRY_FORMAT + 1)
+    assert stale_entries() == len(cases)
+    call_command("search", "reindex", "--workers", "1", stdout=StringIO(), stderr=StringIO())
+    assert stale_entries() == 0
+    assert set(SearchEntry.objects.values_list("version", flat=True)) == {indexing.entry_version()}
 
 
 def test_ranking_covers_the_newest_matches_of_the_window(

@@ -1,8 +1,10 @@
-"""``insaf search "QUERY"``: search cases from the command line; ``insaf search reindex``.
+"""``insaf search "QUERY"``: search cases from the command line; ``insaf search reindex``;
+``insaf search status``.
 
     insaf search "تعذيب مركز" --limit 5
     insaf search "رشوة OR واسطة" --json --status registered --grave yes
     insaf search reindex            # rebuild the whole index, with a progress bar
+    insaf search status             # entries written by an older analyser or lexicon?
 
 The query language is the officers' (insaf/search/query.py). Without ``--user`` every case is
 searched (whoever runs this holds the database anyway); with it, exactly that user's scope. With
@@ -24,7 +26,8 @@ from django.utils import translation
 
 from insaf.accounts.models import User
 from insaf.complaints.bulk import ProgressBar
-from insaf.search.indexing import reindex
+from insaf.search.indexing import entry_version, reindex, stale_entries
+from insaf.search.models import SearchEntry
 from insaf.search.query import QueryError
 from insaf.search.services import Filters, search
 from insaf.triage.labels import Category, Kind, Priority, Vulnerable
@@ -50,16 +53,19 @@ class Command(BaseCommand):
     help = (
         'Search cases: insaf search "QUERY" [--limit N] [--json] [filters]. Words must all '
         'match; "exact phrase", -exclude, a OR b, prefix*. `insaf search reindex` rebuilds the '
-        "index."
+        "index; `insaf search status` says whether it needs to."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "words",
             nargs="*",
-            help='The query (quote it), or "reindex" to rebuild the index.',
+            help='The query (quote it); "reindex" to rebuild the index; "status" to count the '
+            "entries an older analyser or lexicon wrote.",
         )
-        parser.add_argument("--query", help="The query, when it is literally the word 'reindex'.")
+        parser.add_argument(
+            "--query", help="The query, when it is literally the word 'reindex' or 'status'."
+        )
         parser.add_argument("--limit", type=int, default=10, help="Results (1-100, default 10).")
         parser.add_argument("--json", action="store_true", help="Print a JSON array.")
         parser.add_argument("--user", help="Search as this user (their scope only).")
@@ -83,6 +89,9 @@ class Command(BaseCommand):
         words: list[str] = options["words"]
         if options["query"] is None and words == ["reindex"]:
             self._reindex(options)
+            return
+        if options["query"] is None and words == ["status"]:
+            self._status()
             return
         text = options["query"] if options["query"] is not None else " ".join(words)
         if not text.strip():
@@ -137,6 +146,17 @@ class Command(BaseCommand):
             else:
                 why = "" if row["exact"] else "  (similar spelling)"
             self.stdout.write(f"{row['reference']}  {row['score']:.3f}{why}  {plain}")
+
+    def _status(self) -> None:
+        total = SearchEntry.objects.count()
+        stale = stale_entries()
+        self.stdout.write(f"{total} cases indexed; entries written now: version {entry_version()}.")
+        if stale:
+            self.stdout.write(
+                f"Written by an older analyser or lexicon: {stale} (run `insaf search reindex`)."
+            )
+        else:
+            self.stdout.write("Every entry is up to date.")
 
     def _reindex(self, options: dict[str, Any]) -> None:
         bar = None
