@@ -21,7 +21,7 @@ import csv
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -107,26 +107,34 @@ def label_concept(letter: str, value: str) -> str:
     return f"label_{letter}_{value}"
 
 
+def _query_words(path: Path, key: str) -> Iterator[tuple[str, str, str, str]]:
+    """The rows of a file of query words (header ``KEY,lang,term``): (where, key, lang, term),
+    each with a language of the interface and a term of at least one word (else LayerError
+    naming the line); none when there is no such file."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != [key, "lang", "term"]:
+            raise LayerError(f"{path.name}: the header must be {key},lang,term")
+        for number, row in enumerate(reader, start=2):
+            where = f"{path.name}, line {number}"
+            lang, term = (row["lang"] or "").strip(), (row["term"] or "").strip()
+            if lang not in NAME_LANGUAGES or not term or not word_spans(term):
+                raise LayerError(f"{where}: a language (ar, en or fr) and a term are needed")
+            yield where, (row[key] or "").strip(), lang, term
+
+
 def read_labels(path: Path) -> tuple[list[LexiconTerm], dict[str, Concept]]:
     """The words that name a label in a query (meta/labels.csv: ``label,lang,term``), as terms
     of one stand-in concept per label; none when there is no such file."""
     terms: list[LexiconTerm] = []
     concepts: dict[str, Concept] = {}
-    if not path.exists():
-        return terms, concepts
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames != ["label", "lang", "term"]:
-            raise LayerError(f"{path.name}: the header must be label,lang,term")
-        for number, row in enumerate(reader, start=2):
-            where = f"{path.name}, line {number}"
-            letter, value = _label((row["label"] or "").strip(), where)
-            lang, term = (row["lang"] or "").strip(), (row["term"] or "").strip()
-            if lang not in NAME_LANGUAGES or not term:
-                raise LayerError(f"{where}: a language (ar, en or fr) and a term are needed")
-            code = label_concept(letter, value)
-            concepts.setdefault(code, Concept(code, {}, ((letter, value),), label_only=True))
-            terms.append(LexiconTerm(code, lang, term))
+    for where, label, lang, term in _query_words(path, "label"):
+        letter, value = _label(label, where)
+        code = label_concept(letter, value)
+        concepts.setdefault(code, Concept(code, {}, ((letter, value),), label_only=True))
+        terms.append(LexiconTerm(code, lang, term))
     return terms, concepts
 
 
@@ -135,21 +143,10 @@ def read_queries(path: Path, concepts: dict[str, Concept]) -> list[LexiconTerm]:
     in queries only, never in texts: "medical care" means the concept in a query, but a text that
     says it may praise the care as well as deny it. None when there is no such file."""
     terms: list[LexiconTerm] = []
-    if not path.exists():
-        return terms
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames != ["concept", "lang", "term"]:
-            raise LayerError(f"{path.name}: the header must be concept,lang,term")
-        for number, row in enumerate(reader, start=2):
-            where = f"{path.name}, line {number}"
-            code = (row["concept"] or "").strip()
-            lang, term = (row["lang"] or "").strip(), (row["term"] or "").strip()
-            if code not in concepts or code in CONTEXT_CONCEPTS:
-                raise LayerError(f"{where}: unknown concept {code!r}")
-            if lang not in NAME_LANGUAGES or not term or not word_spans(term):
-                raise LayerError(f"{where}: a language (ar, en or fr) and a term are needed")
-            terms.append(LexiconTerm(code, lang, term))
+    for where, code, lang, term in _query_words(path, "concept"):
+        if code not in concepts or code in CONTEXT_CONCEPTS:
+            raise LayerError(f"{where}: unknown concept {code!r}")
+        terms.append(LexiconTerm(code, lang, term))
     return terms
 
 
