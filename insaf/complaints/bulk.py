@@ -822,11 +822,11 @@ def import_file(
     started = time.perf_counter()
     report = ImportReport(dry_run=dry_run)
     default_country = country.strip().upper() if country else None
-    lookups = _Lookups()
     if settings.INSAF_MODE != "national":
         raise ImportFileError(
             "This is a secretariat node: it holds no cases. Import them on the member state's node."
         )
+    lookups = _Lookups()
     if default_country and default_country not in lookups.countries:
         raise ImportFileError(f"--country {default_country}: not a member state.")
     if default_country and default_country != settings.INSAF_COUNTRY:

@@ -345,13 +345,15 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
         for term in terms:
             words.append(term.word)
             owner.append(index)
-    # The words typed with a * that name concepts ("passp*").
+    # The words typed with a * that name concepts ("passp*"), and those concepts' words.
     prefixes: dict[int, set[str]] = {}
+    prefix_words: dict[str, str] = {}
     for index, item in enumerate(typed.required):
         if isinstance(item, Term) and item.prefix and item.tokens:
             starting = layer().named_by_prefix(item.tokens[0])
             if starting:
                 prefixes[index] = starting
+                prefix_words.update(dict.fromkeys(starting, item.tokens[0] + "*"))
     if not words and not prefixes and not any(isinstance(i, AnyOf) for i in typed.required):
         return None
     starts = _positions(text, words) if text else None
@@ -401,9 +403,8 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
                 inner.append(expanded or option)
             if inner != list(item.items):
                 alternatives[index] = AnyOf(tuple(inner))
-    for index, starting in prefixes.items():
-        for concept in starting:
-            covered.setdefault(concept, typed.required[index].tokens[0] + "*")  # type: ignore[union-attr]
+    for concept, typed_word in prefix_words.items():
+        covered.setdefault(concept, typed_word)
     if not groups and not alternatives and not prefixes:
         return None
     # item → (the items its group spans, the group's concepts); a group's first item carries it.
@@ -422,9 +423,9 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
             required.append(alternatives[index])
             kept.append(alternatives[index])
             continue
-        if index in prefixes:
+        if index in prefixes and isinstance(item, Term):
             # The words that start so, or the concepts they name.
-            either = AnyOf((item, Term(_tokens(prefixes[index]))))  # type: ignore[arg-type]
+            either = AnyOf((item, Term(_tokens(prefixes[index]))))
             required.append(either)
             kept.append(either)
             continue

@@ -146,6 +146,9 @@ class _ArabicWord(NamedTuple):
     alternatives: tuple[str, ...]
     skeletons: tuple[str, ...]  # without marker
     root: str  # root-like key, without marker; "" when none
+    # The alternative that only the reading of a leading ب ل ك ف as a preposition gives; "" when
+    # none (see preposition_stems).
+    preposition: str = ""
 
 
 # Search folding on top of normalisation: the seats of hamza (مسؤول and مسئول are both written).
@@ -167,16 +170,19 @@ def _arabic(form: str) -> _ArabicWord:
     form = form.translate(_HAMZA)
     stemmed = stem.arabic_light(form)
     alternatives: list[str] = []
-    if form.startswith("و"):
-        alternatives.append(stem.arabic_light(form, conjunction=False))
+    kept = stem.arabic_light(form, conjunction=False) if form.startswith("و") else ""
+    if kept:
+        alternatives.append(kept)
     clitic = _PROCLITIC.match(form)
-    if clitic is not None:
-        alternatives.append(stem.arabic_light(form[clitic.end() :], conjunction=False))
+    bare = stem.arabic_light(form[clitic.end() :], conjunction=False) if clitic else ""
+    if bare:
+        alternatives.append(bare)
     alternatives = [
         a for a in dict.fromkeys(alternatives) if a != stemmed and len(a) >= _MIN_ALTERNATIVE
     ]
+    preposition = bare if bare in alternatives and bare != kept else ""
     root = root_key(stemmed) if ROOT_KEYS else ""
-    return _ArabicWord(stemmed, tuple(alternatives), skeletons(form, stemmed), root)
+    return _ArabicWord(stemmed, tuple(alternatives), skeletons(form, stemmed), root, preposition)
 
 
 # --- Latin words --------------------------------------------------------------------------------
@@ -418,20 +424,8 @@ def preposition_stems(word: str) -> frozenset[str]:
     """The stems among a word's ``word_terms`` that only the reading of its leading ب ل ك or ف
     as a preposition gives (جواز of بجوازي; هرب of كهربوه, where the letter is the root's). A
     lexicon's term is written as a dictionary form, so these are not readings of it."""
-    found: set[str] = set()
-    for part in _parts(word):
-        if part.kind != AR or part.form in stopwords.ARABIC:
-            continue
-        form = part.form.translate(_HAMZA)
-        clitic = _PROCLITIC.match(form)
-        if clitic is None:
-            continue
-        arabic = _arabic(part.form)
-        alternative = stem.arabic_light(form[clitic.end() :], conjunction=False)
-        kept = stem.arabic_light(form, conjunction=False) if form.startswith("و") else ""
-        if alternative in arabic.alternatives and alternative not in (arabic.stem, kept):
-            found.add(alternative)
-    return frozenset(found)
+    found = (_arabic(part.form).preposition for part in _parts(word) if part.kind == AR)
+    return frozenset(stem for stem in found if stem)
 
 
 def word_terms(word: str) -> set[str]:
