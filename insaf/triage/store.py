@@ -20,7 +20,8 @@ from insaf.triage.model import Labelled, TriageModel, read_jsonl, train
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
-_loaded: tuple[str, TriageModel | None] | None = None
+# (the pointer's path and stat, the model file it names, the model loaded from it)
+_loaded: tuple[tuple[object, ...], str, TriageModel | None] | None = None
 
 
 def model_dir() -> Path:
@@ -49,28 +50,38 @@ def lexicon_terms() -> list[Term]:
 
 
 def current_model() -> TriageModel | None:
-    """The model in use, or None when none has been trained here."""
+    """The model in use, or None when none has been trained here. Every filing asks, so the
+    pointer is read only when its file changed (``insaf triage train`` replaces it: a new inode);
+    a stat costs a tenth of a read."""
     global _loaded
     pointer = model_dir() / "current"
     try:
-        name = pointer.read_text(encoding="utf-8").strip()
+        info = pointer.stat()
     except FileNotFoundError:
         return None
-    if _loaded is not None and _loaded[0] == name:
-        return _loaded[1]
+    key = (str(pointer), info.st_ino, info.st_mtime_ns, info.st_size)
+    held = _loaded
+    if held is not None and held[0] == key:
+        return held[2]
+    try:
+        target = str(pointer.parent / pointer.read_text(encoding="utf-8").strip())
+    except FileNotFoundError:
+        return None
     with _lock:
-        if _loaded is None or _loaded[0] != name:
-            try:
-                model: TriageModel | None = TriageModel.load(model_dir() / name)
-            except (OSError, ValueError, KeyError) as error:
-                # A file this version cannot read (an older format, a damaged file): intake
-                # goes on with the keyword rule rather than failing.
-                log.error(
-                    "Triage model %s cannot be used (%s): run `insaf triage train`.", name, error
-                )
-                model = None
-            _loaded = (name, model)
-        return _loaded[1]
+        if _loaded is not None and _loaded[1] == target:
+            _loaded = (key, target, _loaded[2])
+            return _loaded[2]
+        try:
+            model: TriageModel | None = TriageModel.load(Path(target))
+        except (OSError, ValueError, KeyError) as error:
+            # A file this version cannot read (an older format, a damaged file): intake
+            # goes on with the keyword rule rather than failing.
+            log.error(
+                "Triage model %s cannot be used (%s): run `insaf triage train`.", target, error
+            )
+            model = None
+        _loaded = (key, target, model)
+        return model
 
 
 def corrections() -> list[Labelled]:

@@ -207,6 +207,42 @@ def test_a_model_this_version_cannot_read_does_not_stop_intake(
     assert Complaint.objects.filter(pk=case.pk).exists()
 
 
+def test_a_process_takes_a_new_model_when_the_pointer_changes(
+    trained: tuple[TriageModel, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from insaf.triage.store import current_model
+
+    model = trained[0]
+    folder = tmp_path / "models"
+    folder.mkdir()
+    first = model.save(folder)
+    pointer = folder / "current"
+    pointer.write_text(first.name + "\n", encoding="utf-8")
+    with override_settings(INSAF_TRIAGE_DIR=folder):
+        assert current_model() is not None
+        loaded = current_model()
+        # Unchanged pointer: the model held, the pointer not even read again.
+        reads: list[Path] = []
+        original = Path.read_text
+
+        def counting(self: Path, *args: object, **kwargs: object) -> str:
+            reads.append(self)
+            return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Path, "read_text", counting)
+        assert current_model() is loaded and reads == []
+        # `insaf triage train` replaces the pointer (a new file): the next call sees it.
+        second = folder / "triage-copy.npz"
+        shutil.copy(first, second)
+        temporary = folder / "current.tmp"
+        temporary.write_text(second.name + "\n", encoding="utf-8")
+        temporary.replace(pointer)
+        taken = current_model()
+        assert taken is not None and taken is not loaded and reads == [pointer]
+        pointer.unlink()
+        assert current_model() is None
+
+
 @pytest.mark.django_db
 def test_officers_corrections_become_training_data(
     installed: TriageModel, policy: CountryPolicy, jordan: Org
