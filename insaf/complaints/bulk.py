@@ -49,7 +49,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
@@ -68,6 +67,7 @@ from insaf.complaints.services.intake import (
     format_reference,
     label_fields,
     reserve_references,
+    served_country_code,
     subject_from,
 )
 from insaf.core.bulkinsert import insert_rows
@@ -303,9 +303,10 @@ class _Lookups:
 class _Checker:
     """Turns raw rows into ImportRecords, collecting errors by line."""
 
-    def __init__(self, lookups: _Lookups, default_country: str | None) -> None:
+    def __init__(self, lookups: _Lookups, default_country: str | None, served: str) -> None:
         self.lookups = lookups
         self.default_country = default_country
+        self.served = served  # the member state whose cases this node takes
         self.now = timezone.now()
 
     def check(self, line: int, raw: dict[str, Any]) -> tuple[ImportRecord | None, list[RowError]]:
@@ -326,10 +327,10 @@ class _Checker:
             fail("country", f"unknown country {country_code!r}: use the ISO code of a member state")
         elif self.default_country and country_code != self.default_country:
             fail("country", f"{country_code} is not the country imported ({self.default_country})")
-        elif country_code != settings.INSAF_COUNTRY:
+        elif country_code != self.served:
             fail(
                 "country",
-                f"{country_code}: this node holds the cases of {settings.INSAF_COUNTRY} only "
+                f"{country_code}: this node holds the cases of {self.served} only "
                 "(import them on that member state's node)",
             )
         zone = ZoneInfo(country.timezone) if country is not None else dt.UTC
@@ -822,19 +823,19 @@ def import_file(
     started = time.perf_counter()
     report = ImportReport(dry_run=dry_run)
     default_country = country.strip().upper() if country else None
-    if settings.INSAF_MODE != "national":
+    served = served_country_code()
+    if served is None:
         raise ImportFileError(
             "This is a secretariat node: it holds no cases. Import them on the member state's node."
         )
     lookups = _Lookups()
     if default_country and default_country not in lookups.countries:
         raise ImportFileError(f"--country {default_country}: not a member state.")
-    if default_country and default_country != settings.INSAF_COUNTRY:
+    if default_country and default_country != served:
         raise ImportFileError(
-            f"--country {default_country}: this node holds the cases of "
-            f"{settings.INSAF_COUNTRY} only."
+            f"--country {default_country}: this node holds the cases of {served} only."
         )
-    checker = _Checker(lookups, default_country)
+    checker = _Checker(lookups, default_country, served)
 
     # Pass 1: check everything; remember the external ids, per country, with their line.
     seen: dict[str, dict[str, int]] = defaultdict(dict)

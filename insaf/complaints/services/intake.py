@@ -350,11 +350,16 @@ def _prepare(
     )
 
 
+def served_country_code() -> str | None:
+    """The member state whose cases this node takes (filed or imported): on a national node, its
+    own (its data never leaves it); None on a secretariat node, which takes no cases at all."""
+    return settings.INSAF_COUNTRY if settings.INSAF_MODE == "national" else None
+
+
 def _served_country(code: str) -> CountryConfig | None:
-    """The configuration of the member state a case may be filed for: on a national node, only
-    the node's own (its data never leaves it); a secretariat node takes no cases at all."""
+    """The configuration of the member state a case may be filed for (``served_country_code``)."""
     code = (code or "").strip().upper()
-    if settings.INSAF_MODE != "national" or code != settings.INSAF_COUNTRY:
+    if not code or code != served_country_code():
         return None
     return country_config(code)
 
