@@ -32,6 +32,12 @@ from insaf.triage.labels import VULNERABLE_BITS, Vulnerable
 MAX_LIMIT = 100
 # Relevance is ranked among at most this many matches, the newest (see ranked_ids).
 RANK_WINDOW = 500
+# On PostgreSQL, a common query first streams a slice of the newest entries: twice as many as its
+# estimated density needs, within these bounds (see _window_postgresql).
+STREAM_ENTRIES = (20_000, 200_000)
+# What the next entry streamed and the next match read from the GIN index cost, relatively (on
+# a million entries the stream read 1.3 microseconds an entry, the index 5 a match).
+STREAM_ROW_COST, INDEX_MATCH_COST = 1.3, 5.0
 # bm25 column weights (body, alt) on SQLite; the 'A' and 'B' weights of ts_rank_cd on PostgreSQL.
 BODY_WEIGHT, ALT_WEIGHT = 1.0, 0.4
 # The labels' weight: a case found by meaning ranks higher when its labels also say it. A label
@@ -139,11 +145,15 @@ def matching(
     newest_first: bool = False,
     window_days: int | None = None,
     exact: Query | None = None,
+    stream: bool | None = None,
 ) -> Any:
     """``cases`` that match ``query``, each with a ``score`` (higher is better); best first, or
     newest first (by id, the order cases were written) when ``newest_first``. With ``exact`` (the
-    query before fuzzy expansion), each also has ``exact``: 1 when it matches that, else 0."""
-    found = _matching(cases, query, newest_first=newest_first, window_days=window_days)
+    query before fuzzy expansion), each also has ``exact``: 1 when it matches that, else 0.
+    ``stream``: on PostgreSQL, whether the newest first are streamed (see ``_matching``)."""
+    found = _matching(
+        cases, query, newest_first=newest_first, window_days=window_days, stream=stream
+    )
     if exact is None:
         return found
     if connection.vendor == "postgresql":
@@ -163,15 +173,17 @@ def _matching(
     *,
     newest_first: bool,
     window_days: int | None,
+    stream: bool | None = None,
 ) -> Any:
     if connection.vendor == "postgresql":
         ts = query.tsquery()
         # Newest first: a common query streams the entries down their primary key and stops at
         # the window; a rarer one is answered from the GIN index and sorted ("+ 0" keeps
         # PostgreSQL from walking the key, which it underprices for rare and AND-ed words).
-        newest = "-search_entry.complaint_id"
-        if newest_first and not _common_on_postgresql(query, window_days):
-            newest = "-search_entry_newest"
+        # ``stream`` decides it instead of the statistics.
+        if stream is None:
+            stream = _common_on_postgresql(query, window_days)
+        newest = "-search_entry.complaint_id" if stream else "-search_entry_newest"
         return cases.extra(  # fixed SQL; the query text is a bound parameter
             tables=["search_entry"],
             where=[
@@ -204,6 +216,14 @@ COMMON_SHARE = 0.01
 DATE_SPAN_DAYS = 5 * 365
 STATISTICS_SECONDS = 300
 _statistics: tuple[float, dict[str, float], float] = (0.0, {}, 0.0)
+
+
+def _stream_entries(density: float | None) -> int:
+    """How many of the newest entries a common query streams before it asks the GIN index."""
+    least, most = STREAM_ENTRIES
+    if not density:
+        return least
+    return int(min(most, max(least, 2 * RANK_WINDOW / density)))
 
 
 def _lexeme_shares() -> tuple[dict[str, float], float]:
@@ -244,16 +264,28 @@ def _share(item: Item, shares: dict[str, float], floor: float) -> float:
 
 def _common_on_postgresql(query: Query, window_days: int | None) -> bool:
     """Whether the matches are dense enough among the newest entries for streaming to reach
-    the window soon: the share of the rarest required part (a word or a label filter), times
-    the received-date range as a share of five years."""
+    the window soon (``_density_on_postgresql``)."""
+    density = _density_on_postgresql(query, window_days)
+    return density is None or density >= COMMON_SHARE
+
+
+def _density_on_postgresql(query: Query, window_days: int | None) -> float | None:
+    """The share of the entries that match, at most: that of the rarest required part (a word,
+    a phrase's rarest word, a label filter), times the received-date range as a share of five
+    years. None without statistics (a new or small database: streaming is safe there).
+
+    Words that occur together are not independent, so the rarest part is only a bound: two
+    common words that seldom meet, or a phrase of common words, may be far rarer. The stream
+    finds that out as it goes (``_window_postgresql``). Estimating them as independent (the
+    product of the shares) sent twice as many queries over 100 ms at a million cases: words
+    that meet often are read from the GIN index, every match of them."""
     shares, floor = _lexeme_shares()
     if not shares:
-        return True  # no statistics yet (a new or small database): streaming is safe
-    # The rarest part bounds the density (words that occur together are not independent).
+        return None
     density = min(_share(item, shares, floor) for item in query.required)
     if window_days is not None:
         density *= min(1.0, window_days / DATE_SPAN_DAYS)
-    return density >= COMMON_SHARE
+    return density
 
 
 def ranked_ids(
@@ -272,6 +304,10 @@ def ranked_ids(
     and stops at the window; only those are scored and sorted. A query matching fewer cases than
     the window (most do) is ranked over all its matches; a very common word (a third of a
     million cases) costs the window, not the whole index."""
+    if connection.vendor == "postgresql":
+        return _ranked_ids_postgresql(
+            cases, query, limit=limit, offset=offset, window_days=window_days, besides=besides
+        )
     window = matching(cases, query, newest_first=True, window_days=window_days, exact=besides)
     window = window.values("id", "score", *(["exact"] if besides is not None else []))
     try:
@@ -286,6 +322,107 @@ def ranked_ids(
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
         return [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+
+
+def _ranked_ids_postgresql(
+    cases: QuerySet[Complaint],
+    query: Query,
+    *,
+    limit: int,
+    offset: int,
+    window_days: int | None,
+    besides: Query | None,
+) -> list[tuple[int, float]]:
+    """``ranked_ids`` on PostgreSQL. A window streamed newest first comes scored (its rows are
+    read in order, nothing is sorted). A window from the GIN index is chosen by id alone and only
+    its entries are read again to be scored (and, with ``besides``, tested against that query):
+    a tsvector is a few kilobytes, and carried through the sort of thousands of matches it made
+    the sort spill to disk."""
+    try:
+        rows = _window_postgresql(cases, query, window_days, besides)
+        if rows is not None:
+            kept = [(pk, score) for pk, score, *flag in rows if not (flag and flag[0])]
+            kept.sort(key=lambda row: (-row[1], -row[0]))
+            return [(int(pk), float(score or 0.0)) for pk, score in kept[offset : offset + limit]]
+        window = _matching(
+            cases, query, newest_first=True, window_days=window_days, stream=False
+        ).values("id")
+        inner, params = window[:RANK_WINDOW].query.sql_with_params()
+    except EmptyResultSet:  # a scope that holds no case (the secretariat's)
+        return []
+    where, extra = "", []
+    if besides is not None:
+        where = "WHERE NOT (entry.document @@ to_tsquery('simple'::regconfig, %s)) "
+        extra = [besides.tsquery()]
+    # Fixed text; the query texts are bound parameters.
+    sql = (
+        "SELECT window_matches.id, ts_rank_cd(ARRAY[%s, 0, %s, %s]::float4[], "  # noqa: S608
+        "entry.document, "
+        f"to_tsquery('simple'::regconfig, %s)) AS score FROM ({inner}) AS window_matches "
+        "JOIN search_entry AS entry ON entry.complaint_id = window_matches.id "
+        f"{where}ORDER BY score DESC, window_matches.id DESC LIMIT %s OFFSET %s"
+    )
+    weights: list[Any] = [FACET_WEIGHT, ALT_WEIGHT, BODY_WEIGHT, query.tsquery()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*weights, *params, *extra, limit, offset])
+        return [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+
+
+def _window_postgresql(
+    cases: QuerySet[Complaint], query: Query, window_days: int | None, besides: Query | None
+) -> list[tuple[Any, ...]] | None:
+    """The newest RANK_WINDOW matches, (id, score) or, with ``besides``, (id, score, whether it
+    matches that), found by streaming the entries newest first; None when the GIN index will
+    find them sooner.
+
+    The statistics cannot tell how often common words meet, or follow each other in a phrase:
+    two common words that seldom meet, streamed to the end, read the whole table (a million
+    entries, over a second) for a few hundred matches. So a stream first reads a slice of the
+    newest entries (twice what the estimated density needs, STREAM_ENTRIES bounds), and what it
+    found there says how dense the matches really are. With that density the rest of the stream
+    costs about STREAM_ROW_COST per entry it still has to read, and the GIN index about
+    INDEX_MATCH_COST per match in the whole table; the cheaper goes on."""
+    density = _density_on_postgresql(query, window_days)
+    if density is not None and density < COMMON_SHARE:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(complaint_id) FROM search_entry")
+        newest = int(cursor.fetchone()[0] or 0)
+    first = _stream_entries(density)
+    found = list(_streamed(cases, query, window_days, besides, after=newest - first)[:RANK_WINDOW])
+    if len(found) == RANK_WINDOW or newest <= first:
+        return found  # the window is full, or the stream has read every entry
+    if not found:
+        return None  # no match among the newest: nothing says the stream would meet any soon
+    met = len(found) / first
+    if (RANK_WINDOW - len(found)) / met * STREAM_ROW_COST > met * newest * INDEX_MATCH_COST:
+        return None
+    more = _streamed(cases, query, window_days, besides, upto=newest - first)
+    return found + list(more[: RANK_WINDOW - len(found)])
+
+
+def _streamed(
+    cases: QuerySet[Complaint],
+    query: Query,
+    window_days: int | None,
+    besides: Query | None,
+    *,
+    after: int | None = None,
+    upto: int | None = None,
+) -> Any:
+    """The matches streamed newest first (as ``_window_postgresql`` gives them), above
+    ``after`` or from ``upto`` down."""
+    found = matching(
+        cases, query, newest_first=True, window_days=window_days, exact=besides, stream=True
+    )
+    # On the entry's key, not the case's: PostgreSQL then walks the entries' primary key and
+    # reads a case only for a match (bound on the case's id, it walked the cases and read an
+    # entry for each).
+    if after is not None:
+        found = found.extra(where=["search_entry.complaint_id > %s"], params=[after])
+    if upto is not None:
+        found = found.extra(where=["search_entry.complaint_id <= %s"], params=[upto])
+    return found.values_list("id", "score", *(["exact"] if besides is not None else []))
 
 
 # Fewer matches than this for the query as typed, and its words also match similar spellings.

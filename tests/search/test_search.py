@@ -259,7 +259,7 @@ def test_filters_follow_status_and_label_changes(jordan: Org, file_case: FileCas
     assert "zqswithdrawn" in entry.facets.split() and "zqsregistered" not in entry.facets
 
 
-def test_both_postgresql_plans_give_the_same_answer(
+def test_every_postgresql_plan_gives_the_same_answer(
     cases: dict[str, Complaint], file_case: FileCase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from django.db import connection
@@ -268,12 +268,62 @@ def test_both_postgresql_plans_give_the_same_answer(
 
     if connection.vendor != "postgresql":
         pytest.skip("the plan choice exists on PostgreSQL only")
-    for text in ["ثلاثة", "مركز الشرطة", "رشوه OR جواز", "انتظر*"]:
-        answers = []
-        for common in (True, False):
-            monkeypatch.setattr(services, "_common_on_postgresql", lambda *_a, c=common: c)
-            answers.append([(h.complaint, round(h.score, 6)) for h in search(text, user=None).hits])
-        assert answers[0] == answers[1] and answers[0], text
+    # (estimated density, entries the first slice streams, stream cost, index cost)
+    plans = [
+        (None, (20_000, 20_000), 1.3, 5.0),  # no statistics: streamed to the end
+        (0.5, (1, 1), 0.0, 5.0),  # one entry streamed, then the rest of the stream
+        (0.5, (1, 1), 1.3, 0.0),  # one entry streamed, then the GIN index
+        (1e-6, (20_000, 20_000), 1.3, 5.0),  # rare: the GIN index at once
+    ]
+    for window in (services.RANK_WINDOW, 2):
+        monkeypatch.setattr(services, "RANK_WINDOW", window)
+        for text in ["ثلاثة", "مركز الشرطة", "رشوه OR جواز", "انتظر*", '"مركز الشرطة"']:
+            answers = []
+            for density, entries, stream_cost, index_cost in plans:
+                monkeypatch.setattr(services, "_density_on_postgresql", lambda *_a, d=density: d)
+                monkeypatch.setattr(services, "STREAM_ENTRIES", entries)
+                monkeypatch.setattr(services, "STREAM_ROW_COST", stream_cost)
+                monkeypatch.setattr(services, "INDEX_MATCH_COST", index_cost)
+                found = search(text, user=None).hits
+                answers.append([(h.complaint, round(h.score, 6)) for h in found])
+            assert answers[0] and all(a == answers[0] for a in answers), (window, text)
+
+
+def test_a_stream_goes_on_or_turns_to_the_index_by_what_it_met(
+    file_case: FileCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    import insaf.search.services as services
+    from insaf.search.query import parse
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan choice exists on PostgreSQL only")
+    oldest = file_case("طلب الموظف رشوة لتجديد جواز السفر")
+    for _ in range(3):
+        file_case("تأخرت معاملة الهوية في الدائرة أسابيع")
+    newest = file_case("طلب الشرطي رشوة عند الحاجز")
+    everyone = Complaint.objects.all()
+    # Common by the statistics; the first slice streams the newest entry only.
+    monkeypatch.setattr(services, "_density_on_postgresql", lambda *_a: 0.5)
+    monkeypatch.setattr(services, "STREAM_ENTRIES", (1, 1))
+
+    # A word the newest entry lacks: nothing met, so the GIN index finds the window.
+    def window(word: str) -> list[int] | None:
+        rows = services._window_postgresql(everyone, parse(word), None, None)
+        return None if rows is None else [row[0] for row in rows]
+
+    assert window("جواز") is None
+    # A word it has: the stream goes on while that is the cheaper ...
+    monkeypatch.setattr(services, "INDEX_MATCH_COST", 1e9)
+    assert window("رشوة") == [newest.pk, oldest.pk]
+    # ... and turns to the index when that is.
+    monkeypatch.setattr(services, "INDEX_MATCH_COST", 0.0)
+    assert window("رشوة") is None
+    # Rare by the statistics: the index at once.
+    monkeypatch.setattr(services, "_density_on_postgresql", lambda *_a: 1e-6)
+    monkeypatch.setattr(services, "INDEX_MATCH_COST", 1e9)
+    assert window("رشوة") is None
 
 
 def test_plan_choice_from_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -284,6 +334,9 @@ def test_plan_choice_from_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "_lexeme_shares", lambda: (shares, 0.004))
     assert services._common_on_postgresql(parse("عمان"), None)
     assert services._common_on_postgresql(parse("عمان شرطة"), None)
+    # Words together, in a phrase or not: at most as dense as the rarest of them.
+    assert services._density_on_postgresql(parse("عمان شرطة"), None) == pytest.approx(0.3)
+    assert services._density_on_postgresql(parse('"شرطة عمان"'), None) == pytest.approx(0.3)
     # A word missing from the statistics is rarer than the rarest listed one.
     assert not services._common_on_postgresql(parse("عمان زنزانة"), None)
     # A week out of five years makes even a common word rare.
