@@ -285,7 +285,10 @@ class Lexicon:
         starts = (
             cast(list[_Starting], cached)
             if None not in cached
-            else [self._starting(word, arabizi) for word in words]
+            else [
+                self._starting(word, arabizi) if start is None else start
+                for word, start in zip(words, cached, strict=True)
+            ]
         )
         for position in [i for i, start in enumerate(starts) if start.all]:
             start = starts[position]

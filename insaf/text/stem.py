@@ -13,7 +13,7 @@ All stemmers here take normalised words (insaf.text.normalize.fold).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import Stemmer
@@ -80,6 +80,26 @@ class LightStemmer:
     # After the first pronoun suffix, remove a ت left at the end (the feminine ة is written ت
     # before a pronoun: سيارتها is سيارة + ها), unless it is the ات of a plural.
     feminine_teh: bool = False
+    # Each suffix with the letters that must remain and whether it is a pronoun (from the
+    # fields above, worked out once: a word costs a few microseconds, and every new word of
+    # every text is stemmed).
+    _rules: tuple[tuple[str, int, bool], ...] = field(
+        init=False, repr=False, compare=False, default=()
+    )
+
+    def __post_init__(self) -> None:
+        overrides = dict(self.suffix_min)
+        rules = tuple(
+            (
+                suffix,
+                overrides.get(
+                    suffix, self.min_after_letter if len(suffix) == 1 else self.min_after_suffix
+                ),
+                suffix in _PRONOUNS,
+            )
+            for suffix in self.suffixes
+        )
+        object.__setattr__(self, "_rules", rules)
 
     def __call__(self, word: str, *, conjunction: bool = True) -> str:
         """The stem of a normalised word; with ``conjunction=False`` a leading و is kept, alone
@@ -99,13 +119,11 @@ class LightStemmer:
                     if n - len(prefix) >= self.min_after_single and word.startswith(prefix):
                         word = word[len(prefix) :]
                         break
-        overrides = dict(self.suffix_min)
         pronoun = False
-        for suffix in self.suffixes:
-            default = self.min_after_letter if len(suffix) == 1 else self.min_after_suffix
-            if word.endswith(suffix) and len(word) - len(suffix) >= overrides.get(suffix, default):
+        for suffix, least, is_pronoun in self._rules:
+            if word.endswith(suffix) and len(word) - len(suffix) >= least:
                 word = word[: -len(suffix)]
-                if self.feminine_teh and not pronoun and suffix in _PRONOUNS:
+                if self.feminine_teh and not pronoun and is_pronoun:
                     pronoun = True
                     if word.endswith("ت") and not word.endswith("ات") and len(word) > 3:
                         word = word[:-1]
