@@ -9,6 +9,7 @@ more than the alternate one (Arabizi transliterations) on both.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -339,15 +340,16 @@ def _ranked_ids_postgresql(
     a tsvector is a few kilobytes, and carried through the sort of thousands of matches it made
     the sort spill to disk."""
     try:
-        rows = _window_postgresql(cases, query, window_days, besides)
-        if rows is not None:
-            kept = [(pk, score) for pk, score, *flag in rows if not (flag and flag[0])]
+        window = _window_postgresql(cases, query, window_days, besides)
+        if window.rows is not None:
+            kept = [(pk, score) for pk, score, *flag in window.rows if not (flag and flag[0])]
             kept.sort(key=lambda row: (-row[1], -row[0]))
             return [(int(pk), float(score or 0.0)) for pk, score in kept[offset : offset + limit]]
-        window = _matching(
-            cases, query, newest_first=True, window_days=window_days, stream=False
-        ).values("id")
-        inner, params = window[:RANK_WINDOW].query.sql_with_params()
+        if window.ids is not None:
+            inner, params = "SELECT unnest(%s::bigint[]) AS id", [window.ids]
+        else:
+            found = _indexed(cases, query, window_days).values("id")
+            inner, params = found[:RANK_WINDOW].query.sql_with_params()
     except EmptyResultSet:  # a scope that holds no case (the secretariat's)
         return []
     where, extra = "", []
@@ -368,12 +370,21 @@ def _ranked_ids_postgresql(
         return [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
 
 
+@dataclass(frozen=True)
+class _Window:
+    """How ``_window_postgresql`` found the newest RANK_WINDOW matches: streamed, with their
+    scores (``rows``: (id, score) or, with ``besides``, (id, score, whether it matches that));
+    from the GIN index among the newest entries (``ids``); or neither, when the GIN index is to
+    find them among all the entries."""
+
+    rows: list[tuple[Any, ...]] | None = None
+    ids: list[int] | None = None
+
+
 def _window_postgresql(
     cases: QuerySet[Complaint], query: Query, window_days: int | None, besides: Query | None
-) -> list[tuple[Any, ...]] | None:
-    """The newest RANK_WINDOW matches, (id, score) or, with ``besides``, (id, score, whether it
-    matches that), found by streaming the entries newest first; None when the GIN index will
-    find them sooner.
+) -> _Window:
+    """The newest RANK_WINDOW matches, by the cheapest way (``_Window``).
 
     The statistics cannot tell how often common words meet, or follow each other in a phrase:
     two common words that seldom meet, streamed to the end, read the whole table (a million
@@ -381,24 +392,37 @@ def _window_postgresql(
     newest entries (twice what the estimated density needs, STREAM_ENTRIES bounds), and what it
     found there says how dense the matches really are. With that density the rest of the stream
     costs about STREAM_ROW_COST per entry it still has to read, and the GIN index about
-    INDEX_MATCH_COST per match in the whole table; the cheaper goes on."""
+    INDEX_MATCH_COST per match it reads; the cheaper goes on. The GIN index is asked first for
+    the matches among as many of the newest entries as that density says hold twice the window
+    (its matches and the entries' key range are intersected before any row is read), and for
+    all of them only when those do not fill it."""
     density = _density_on_postgresql(query, window_days)
     if density is not None and density < COMMON_SHARE:
-        return None
+        return _Window()
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(complaint_id) FROM search_entry")
         newest = int(cursor.fetchone()[0] or 0)
     first = _stream_entries(density)
     found = list(_streamed(cases, query, window_days, besides, after=newest - first)[:RANK_WINDOW])
     if len(found) == RANK_WINDOW or newest <= first:
-        return found  # the window is full, or the stream has read every entry
+        return _Window(rows=found)  # the window is full, or the stream has read every entry
     if not found:
-        return None  # no match among the newest: nothing says the stream would meet any soon
+        return _Window()  # no match among the newest: nothing says where the matches are
     met = len(found) / first
-    if (RANK_WINDOW - len(found)) / met * STREAM_ROW_COST > met * newest * INDEX_MATCH_COST:
-        return None
-    more = _streamed(cases, query, window_days, besides, upto=newest - first)
-    return found + list(more[: RANK_WINDOW - len(found)])
+    span = min(newest, math.ceil(2 * RANK_WINDOW / met))
+    if (RANK_WINDOW - len(found)) / met * STREAM_ROW_COST <= met * span * INDEX_MATCH_COST:
+        more = _streamed(cases, query, window_days, besides, upto=newest - first)
+        return _Window(rows=found + list(more[: RANK_WINDOW - len(found)]))
+    recent = _indexed(cases, query, window_days).extra(
+        where=["search_entry.complaint_id > %s"], params=[newest - span]
+    )
+    ids = list(recent.values_list("id", flat=True)[:RANK_WINDOW])
+    return _Window(ids=ids) if len(ids) == RANK_WINDOW else _Window()
+
+
+def _indexed(cases: QuerySet[Complaint], query: Query, window_days: int | None) -> Any:
+    """The matches taken from the GIN index, newest first."""
+    return _matching(cases, query, newest_first=True, window_days=window_days, stream=False)
 
 
 def _streamed(

@@ -272,7 +272,7 @@ def test_every_postgresql_plan_gives_the_same_answer(
     plans = [
         (None, (20_000, 20_000), 1.3, 5.0),  # no statistics: streamed to the end
         (0.5, (1, 1), 0.0, 5.0),  # one entry streamed, then the rest of the stream
-        (0.5, (1, 1), 1.3, 0.0),  # one entry streamed, then the GIN index
+        (0.5, (1, 1), 1.3, 0.0),  # one entry streamed, then the GIN index (newest, then all)
         (1e-6, (20_000, 20_000), 1.3, 5.0),  # rare: the GIN index at once
     ]
     for window in (services.RANK_WINDOW, 2):
@@ -302,28 +302,35 @@ def test_a_stream_goes_on_or_turns_to_the_index_by_what_it_met(
     oldest = file_case("طلب الموظف رشوة لتجديد جواز السفر")
     for _ in range(3):
         file_case("تأخرت معاملة الهوية في الدائرة أسابيع")
+    second = file_case("طلب الشرطي رشوة مرة أخرى")
     newest = file_case("طلب الشرطي رشوة عند الحاجز")
     everyone = Complaint.objects.all()
     # Common by the statistics; the first slice streams the newest entry only.
     monkeypatch.setattr(services, "_density_on_postgresql", lambda *_a: 0.5)
     monkeypatch.setattr(services, "STREAM_ENTRIES", (1, 1))
 
-    # A word the newest entry lacks: nothing met, so the GIN index finds the window.
-    def window(word: str) -> list[int] | None:
-        rows = services._window_postgresql(everyone, parse(word), None, None)
-        return None if rows is None else [row[0] for row in rows]
+    def window(word: str) -> tuple[str, list[int] | None]:
+        found = services._window_postgresql(everyone, parse(word), None, None)
+        if found.rows is not None:
+            return "streamed", [row[0] for row in found.rows]
+        return ("index, newest", found.ids) if found.ids is not None else ("index", None)
 
-    assert window("جواز") is None
+    # A word the newest entry lacks: nothing met, so the GIN index finds the window.
+    assert window("جواز") == ("index", None)
     # A word it has: the stream goes on while that is the cheaper ...
     monkeypatch.setattr(services, "INDEX_MATCH_COST", 1e9)
-    assert window("رشوة") == [newest.pk, oldest.pk]
-    # ... and turns to the index when that is.
+    assert window("رشوة") == ("streamed", [newest.pk, second.pk, oldest.pk])
+    # ... and turns to the index when that is: first among the newest entries (as many as one
+    # match in one entry says hold twice the window), which do not fill a window of 500 ...
     monkeypatch.setattr(services, "INDEX_MATCH_COST", 0.0)
-    assert window("رشوة") is None
+    assert window("رشوة") == ("index", None)
+    # ... and fill a window of two (the four newest entries hold two matches).
+    monkeypatch.setattr(services, "RANK_WINDOW", 2)
+    assert window("رشوة") == ("index, newest", [newest.pk, second.pk])
     # Rare by the statistics: the index at once.
     monkeypatch.setattr(services, "_density_on_postgresql", lambda *_a: 1e-6)
     monkeypatch.setattr(services, "INDEX_MATCH_COST", 1e9)
-    assert window("رشوة") is None
+    assert window("رشوة") == ("index", None)
 
 
 def test_plan_choice_from_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
