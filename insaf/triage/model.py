@@ -518,7 +518,7 @@ class _WordTable:
     def add(self, mode: str, words: Sequence[tuple[str, WordFeatures]]) -> None:
         """Give rows to ``words`` (new to the table, each once, read in ``mode``), all at once:
         one gather and one grouped sum per block for the whole batch instead of three per
-        word (a process meeting many new words spends most of its time here otherwise)."""
+        word."""
         if not words:
             return
         start, count = self.size, len(words)
