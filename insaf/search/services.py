@@ -219,12 +219,13 @@ STATISTICS_SECONDS = 300
 _statistics: tuple[float, dict[str, float], float] = (0.0, {}, 0.0)
 
 
-def _stream_entries(density: float | None) -> int:
-    """How many of the newest entries a common query streams before it asks the GIN index."""
+def _stream_entries(density: float | None, size: int) -> int:
+    """How many of the newest entries a common query streams, looking for ``size`` matches,
+    before it asks the GIN index."""
     least, most = STREAM_ENTRIES
     if not density:
         return least
-    return int(min(most, max(least, 2 * RANK_WINDOW / density)))
+    return int(min(most, max(least, 2 * size / density)))
 
 
 def _lexeme_shares() -> tuple[dict[str, float], float]:
@@ -382,9 +383,13 @@ class _Window:
 
 
 def _window_postgresql(
-    cases: QuerySet[Complaint], query: Query, window_days: int | None, besides: Query | None
+    cases: QuerySet[Complaint],
+    query: Query,
+    window_days: int | None,
+    besides: Query | None,
+    size: int | None = None,
 ) -> _Window:
-    """The newest RANK_WINDOW matches, by the cheapest way (``_Window``).
+    """The newest ``size`` (RANK_WINDOW) matches, by the cheapest way (``_Window``).
 
     The statistics cannot tell how often common words meet, or follow each other in a phrase:
     two common words that seldom meet, streamed to the end, read the whole table (a million
@@ -396,28 +401,29 @@ def _window_postgresql(
     the matches among as many of the newest entries as that density says hold twice the window
     (its matches and the entries' key range are intersected before any row is read), and for
     all of them only when those do not fill it."""
+    size = size or RANK_WINDOW
     density = _density_on_postgresql(query, window_days)
     if density is not None and density < COMMON_SHARE:
         return _Window()
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(complaint_id) FROM search_entry")
         newest = int(cursor.fetchone()[0] or 0)
-    first = _stream_entries(density)
-    found = list(_streamed(cases, query, window_days, besides, after=newest - first)[:RANK_WINDOW])
-    if len(found) == RANK_WINDOW or newest <= first:
+    first = _stream_entries(density, size)
+    found = list(_streamed(cases, query, window_days, besides, after=newest - first)[:size])
+    if len(found) == size or newest <= first:
         return _Window(rows=found)  # the window is full, or the stream has read every entry
     if not found:
         return _Window()  # no match among the newest: nothing says where the matches are
     met = len(found) / first
-    span = min(newest, math.ceil(2 * RANK_WINDOW / met))
-    if (RANK_WINDOW - len(found)) / met * STREAM_ROW_COST <= met * span * INDEX_MATCH_COST:
+    span = min(newest, math.ceil(2 * size / met))
+    if (size - len(found)) / met * STREAM_ROW_COST <= met * span * INDEX_MATCH_COST:
         more = _streamed(cases, query, window_days, besides, upto=newest - first)
-        return _Window(rows=found + list(more[: RANK_WINDOW - len(found)]))
+        return _Window(rows=found + list(more[: size - len(found)]))
     recent = _indexed(cases, query, window_days).extra(
         where=["search_entry.complaint_id > %s"], params=[newest - span]
     )
-    ids = list(recent.values_list("id", flat=True)[:RANK_WINDOW])
-    return _Window(ids=ids) if len(ids) == RANK_WINDOW else _Window()
+    ids = list(recent.values_list("id", flat=True)[:size])
+    return _Window(ids=ids) if len(ids) == size else _Window()
 
 
 def _indexed(cases: QuerySet[Complaint], query: Query, window_days: int | None) -> Any:
@@ -574,9 +580,18 @@ def _next_tier(
 
 
 def _count(cases: QuerySet[Complaint], query: Query, window_days: int | None, most: int) -> int:
-    """How many cases match ``query``, counted up to ``most``."""
-    found = matching(cases, query, newest_first=True, window_days=window_days)
+    """How many cases match ``query``, counted up to ``most`` (on PostgreSQL as the window is
+    found: a walk that meets few matches turns to the GIN index)."""
     try:
+        if connection.vendor == "postgresql":
+            window = _window_postgresql(cases, query, window_days, None, size=most)
+            if window.rows is not None:
+                return len(window.rows)
+            if window.ids is not None:
+                return len(window.ids)
+            found = _indexed(cases, query, window_days)
+        else:
+            found = matching(cases, query, newest_first=True, window_days=window_days)
         return len(found.values_list("id", flat=True)[:most])
     except EmptyResultSet:
         return 0

@@ -265,6 +265,7 @@ def test_every_postgresql_plan_gives_the_same_answer(
     from django.db import connection
 
     import insaf.search.services as services
+    from insaf.search.query import parse
 
     if connection.vendor != "postgresql":
         pytest.skip("the plan choice exists on PostgreSQL only")
@@ -285,7 +286,11 @@ def test_every_postgresql_plan_gives_the_same_answer(
                 monkeypatch.setattr(services, "STREAM_ROW_COST", stream_cost)
                 monkeypatch.setattr(services, "INDEX_MATCH_COST", index_cost)
                 found = search(text, user=None).hits
-                answers.append([(h.complaint, round(h.score, 6)) for h in found])
+                counts = [
+                    services._count(Complaint.objects.all(), parse(text), None, most)
+                    for most in (1, 3, 100)
+                ]
+                answers.append([(h.complaint, round(h.score, 6)) for h in found] + counts)
             assert answers[0] and all(a == answers[0] for a in answers), (window, text)
 
 
