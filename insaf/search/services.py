@@ -146,7 +146,7 @@ def matching(
     newest_first: bool = False,
     window_days: int | None = None,
     exact: Query | None = None,
-    stream: bool | None = None,
+    stream: bool = False,
 ) -> Any:
     """``cases`` that match ``query``, each with a ``score`` (higher is better); best first, or
     newest first (by id, the order cases were written) when ``newest_first``. With ``exact`` (the
@@ -174,16 +174,13 @@ def _matching(
     *,
     newest_first: bool,
     window_days: int | None,
-    stream: bool | None = None,
+    stream: bool = False,
 ) -> Any:
     if connection.vendor == "postgresql":
         ts = query.tsquery()
-        # Newest first: a common query streams the entries down their primary key and stops at
-        # the window; a rarer one is answered from the GIN index and sorted ("+ 0" keeps
-        # PostgreSQL from walking the key, which it underprices for rare and AND-ed words).
-        # ``stream`` decides it instead of the statistics.
-        if stream is None:
-            stream = _common_on_postgresql(query, window_days)
+        # Newest first: streamed down the entries' primary key, stopping at the window (a common
+        # query), or answered from the GIN index and sorted ("+ 0" keeps PostgreSQL from walking
+        # the key, which it underprices for rare and AND-ed words). _window_postgresql chooses.
         newest = "-search_entry.complaint_id" if stream else "-search_entry_newest"
         return cases.extra(  # fixed SQL; the query text is a bound parameter
             tables=["search_entry"],
@@ -267,7 +264,10 @@ def _share(item: Item, shares: dict[str, float], floor: float) -> float:
 def _common_on_postgresql(query: Query, window_days: int | None) -> bool:
     """Whether the matches are dense enough among the newest entries for streaming to reach
     the window soon (``_density_on_postgresql``)."""
-    density = _density_on_postgresql(query, window_days)
+    return _common(_density_on_postgresql(query, window_days))
+
+
+def _common(density: float | None) -> bool:
     return density is None or density >= COMMON_SHARE
 
 
@@ -403,7 +403,7 @@ def _window_postgresql(
     all of them only when those do not fill it."""
     size = size or RANK_WINDOW
     density = _density_on_postgresql(query, window_days)
-    if density is not None and density < COMMON_SHARE:
+    if not _common(density):
         return _Window()
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(complaint_id) FROM search_entry")
