@@ -22,7 +22,8 @@ the filing API does; a secretariat node takes none.
    each (country, year) in one call, insert cases, people and one FILED timeline event per case
    with ``bulk_create``, and append one COMPLAINT_IMPORTED audit event for the whole batch.
    Batches are written by worker processes (``workers``; triage is most of the cost), each with
-   its own connection and its own copy of the per-country data; references stay unique and
+   its own connection and its own copy of the per-country data (the triage model and the concept
+   layer are loaded before they fork, and shared); references stay unique and
    without gaps per (country, year), consecutive within a batch and in file order within it.
 
 Records whose (country, external id) is already present are skipped, so an import can be run again
@@ -77,6 +78,7 @@ from insaf.core.normalise import normalise_phone
 from insaf.search.concepts import layer as concept_layer
 from insaf.search.indexing import index_cases
 from insaf.triage.engine import TriageResult, triage_many
+from insaf.triage.engine import warm_up as warm_up_triage
 
 if TYPE_CHECKING:
     from insaf.accounts.models import User
@@ -723,6 +725,10 @@ class _Sink:
         self.in_flight: dict[Future[tuple[int, str, str]], int] = {}
         self.limit = 2 * workers
         if workers > 1:
+            # The triage model and the concept layer take seconds to load: loaded here, once,
+            # the forked workers share them instead of each loading its own copy.
+            warm_up_triage()
+            concept_layer()
             # Children must open their own connections: none may be inherited.
             connections.close_all()
             self.pool = ProcessPoolExecutor(

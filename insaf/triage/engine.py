@@ -114,6 +114,14 @@ def _classifier() -> Classifier:
     return KeywordClassifier()
 
 
+def warm_up() -> None:
+    """Load the classifier and build what its first text would (processes forked afterwards,
+    such as the import's workers, share it instead of each building its own)."""
+    classifier = _classifier()
+    if isinstance(classifier, ModelClassifier):
+        classifier.model.warm()
+
+
 def triage(text: str, *, language: str | None = None, kind: str | None = None) -> TriageResult:
     """Label one text. A ``kind`` given by the filer wins over the classifier's, and the
     priority is derived again from the final labels."""

@@ -607,6 +607,12 @@ class TriageModel:
 
     # --- Prediction ------------------------------------------------------------------------------
 
+    def warm(self) -> None:
+        """Build now what the first prediction would: the featurizer (its concept matcher) and
+        the dense table of weights."""
+        _ = self.featurizer
+        self._words()
+
     def _words(self) -> _WordTable:
         """Every head's weights side by side, dense and transposed (features x outputs), and the
         table of words seen."""

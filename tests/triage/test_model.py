@@ -166,6 +166,20 @@ def test_train_installs_a_model_and_evaluate_reports(
         assert "items 1" in text and "category confusion" in text and "grave precision" in text
 
 
+def test_warm_up_builds_what_the_first_text_needs(installed: TriageModel) -> None:
+    from insaf.triage.engine import warm_up
+    from insaf.triage.store import current_model
+
+    model = current_model()  # the process's copy of the installed model
+    assert model is not None and model.version == installed.version
+    model._featurizer = model._table = None
+    warm_up()  # the import calls it before forking its workers, which then share the model
+    assert model._featurizer is not None and model._table is not None
+    table = model._table
+    model.predict([TORTURE])
+    assert model._table is table  # built once, not again by the first prediction
+
+
 @pytest.mark.django_db
 def test_intake_uses_the_installed_model(installed: TriageModel, policy: CountryPolicy) -> None:
     case = complaint_submit(
