@@ -29,7 +29,7 @@ from django.utils.translation import get_language, gettext
 
 from insaf.search.query import AnyOf, Item, Phrase, Query, Term
 from insaf.text import document_language, prefix_form, word_spans
-from insaf.text.arabizi import has_arabizi_digits
+from insaf.text.arabizi import ROOT_KEY, has_arabizi_digits
 from insaf.text.concepts import Lexicon, Match, terms_digest
 from insaf.text.concepts import Term as LexiconTerm
 
@@ -294,6 +294,13 @@ class Expansion:
     # alone), and those words; None when every word named a concept or none did.
     loose: Query | None = None
     dropped: tuple[str, ...] = ()
+    # The typed query without the root keys of the words that name a concept (None: the same
+    # as typed): "كسور" (fractures) finds "كسروا الزجاج" (they broke the glass: the root only)
+    # with the cases found by meaning, not among the exact matches; "حامل" (pregnant) so finds
+    # "أتحمل" (I bear).
+    exact: Query | None = None
+    # The typed words whose root key only the tiers by meaning keep.
+    roots: tuple[str, ...] = ()
 
 
 def _query_matches(text: str, words: list[str]) -> list[Match]:
@@ -414,6 +421,8 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
         by_first[items[0]] = (items, concepts)
     skip: set[int] = set()
     required: list[Item] = []
+    rootless: dict[int, Term] = {}  # typed words that name a concept, without their root key
+    rooted: list[str] = []  # of those, the words whose root key the exact tier leaves out
     kept: list[Item] = []  # the loose query: ``required`` less the words that name no concept
     dropped: list[str] = []
     for index, item in enumerate(typed.required):
@@ -439,6 +448,11 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
         items, concepts = by_first[index]
         tokens = list(_tokens(concepts))
         if len(items) == 1 and isinstance(item, Term):
+            strict = _without_root(item)
+            if strict != item:
+                rootless[index] = strict
+                rooted.append(item.word)
+        if len(items) == 1 and isinstance(item, Term):
             named: Item = replace(item, tokens=tuple(dict.fromkeys(item.tokens + tuple(tokens))))
         elif len(items) == 1 and isinstance(item, Phrase):
             named = AnyOf((item, Term(tuple(dict.fromkeys(tokens)))))
@@ -453,9 +467,27 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
     loose = None
     if dropped and kept:
         loose = Query(required=kept, excluded=typed.excluded)
+    exact = None
+    if rootless:
+        exact = Query(
+            required=[rootless.get(i, item) for i, item in enumerate(typed.required)],
+            excluded=typed.excluded,
+        )
     return Expansion(
-        Query(required=required, excluded=typed.excluded), covered, loose, tuple(dropped)
+        Query(required=required, excluded=typed.excluded),
+        covered,
+        loose,
+        tuple(dropped),
+        exact,
+        tuple(rooted),
     )
+
+
+def _without_root(term: Term) -> Term:
+    """A typed word that names a concept, for the exact tier: without its root key (a case that
+    shares only the root with it is found with the concept's cases, by meaning)."""
+    tokens = tuple(t for t in term.tokens if not t.startswith(ROOT_KEY))
+    return replace(term, tokens=tokens) if tokens and tokens != term.tokens else term
 
 
 def _droppable(term: Term) -> bool:

@@ -484,8 +484,12 @@ def search(
     cases = filters.apply(cases_for(user) if user is not None else Complaint.objects.all())
     limit = max(1, min(limit, MAX_LIMIT))
     days = filters.days()
-    found = ranked_ids(cases, query, limit=limit, offset=offset, window_days=days)
     expansion = concept_expand(typed, text) if concepts else None
+    if expansion is not None and expansion.exact is not None:
+        query = Query(
+            required=[*expansion.exact.required, *filters.terms()], excluded=typed.excluded
+        )
+    found = ranked_ids(cases, query, limit=limit, offset=offset, window_days=days)
     meaning: dict[int, dict[str, str]] = {}  # the cases found through concepts
     without: dict[int, tuple[str, ...]] = {}  # of those, the ones without some words typed
     covered = query  # what the tiers so far match
@@ -537,6 +541,11 @@ def search(
         named = meaning.get(hit.complaint.pk)
         if named:
             hit.reason, spans = concept_reason(hit.complaint, named)
+            if not hit.reason and expansion is not None and expansion.roots:
+                # Found by a word of the same root, neither the concept's words nor its labels.
+                hit.reason = _("a word of the same root as %(words)s") % {
+                    "words": " ".join(expansion.roots)
+                }
             missing = without.get(hit.complaint.pk)
             if missing:
                 hit.missing = missing

@@ -75,7 +75,7 @@ def test_several_words_that_are_one_term_expand_together() -> None:
         ("tadwira", "bribery"),
         ("الضرب", "beating"),
         ("3azaboni", "torture"),
-        ("passeport", "documents"),
+        ("passeport", "passport"),
     ],
 )
 def test_officers_words_in_every_language_name_concepts(query: str, concept: str) -> None:
@@ -319,6 +319,23 @@ def test_a_queries_file_with_an_unknown_concept_is_refused(tmp_path: Path) -> No
     assert read_queries(tmp_path / "absent.csv", names) == []
 
 
+def test_a_kind_of_document_finds_its_own_kind_and_official_documents_every_kind(
+    file_case: FileCase,
+) -> None:
+    passport = file_case(PASSPORT)
+    licence = file_case("Ils ont gardé mon permis de conduire depuis l'accident")
+    residence = file_case("ana mestanni el iqama men shahrein w ma 7ada byrodd")
+    assert set(references("الباسبور")) >= {passport.reference}
+    assert licence.reference not in references("الباسبور")
+    assert residence.reference not in references("passport")
+    assert set(references("carte de séjour")) >= {residence.reference}
+    assert set(references("الوثائق الرسمية")) >= {
+        passport.reference,
+        licence.reference,
+        residence.reference,
+    }
+
+
 def test_a_word_ending_in_a_star_names_the_concepts_whose_words_start_so(
     file_case: FileCase,
 ) -> None:
@@ -326,7 +343,7 @@ def test_a_word_ending_in_a_star_names_the_concepts_whose_words_start_so(
     meant = file_case(PASSPORT)  # جواز سفري: no word starting with "passp"
     other = file_case(PLAIN)
     expansion = expand(parse("passp*"), "passp*")
-    assert expansion is not None and set(expansion.concepts) == {"documents"}
+    assert expansion is not None and set(expansion.concepts) == {"passport"}
     hits = search("passp*", user=None, limit=10).hits
     assert [h.complaint.pk for h in hits][:2] == [spelled.pk, meant.pk]
     assert hits[0].exact and not hits[1].exact and hits[1].reason
@@ -334,3 +351,23 @@ def test_a_word_ending_in_a_star_names_the_concepts_whose_words_start_so(
     # Too short, or the start of the words of too many concepts, to stand for a meaning.
     assert expand(parse("pa*"), "pa*") is None
     assert expand(parse("con*"), "con*") is None
+
+
+def test_a_concept_word_sharing_only_its_root_with_a_case_is_not_an_exact_match(
+    file_case: FileCase,
+) -> None:
+    fractures = file_case("خرج من التحقيق وعنده كسور في يده وضلوعه")
+    glass = file_case("ولاد الجيران كسروا زجاج المحل وهربوا")  # they broke the glass: the root
+    pregnant = file_case("زوجتي حامل في الشهر السابع واحتجزوها يومين")
+    bear = file_case("لم أعد أتحمل الانتظار في الدائرة")  # to bear: the root of حامل
+    for word, meant, root_only in [("كسور", fractures, glass), ("حامل", pregnant, bear)]:
+        with translation.override("en"):
+            hits = search(word, user=None, limit=10).hits
+        assert hits[0].complaint == meant and hits[0].exact
+        assert root_only in [h.complaint for h in hits]  # by meaning, after the exact match
+        for hit in hits:
+            if hit.complaint == root_only:
+                assert not hit.exact
+                assert hit.reason == f"a word of the same root as {word}"
+        # Without concepts the root still finds it, as the word's analysis says.
+        assert root_only.reference in references(word, concepts=False)

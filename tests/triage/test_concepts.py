@@ -107,6 +107,40 @@ def test_grave_cues(text: str, cues: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "راجعت مركز أمن وادي السير",  # a town: not "ادهن السير" (bribery), not "الواد" (a boy)
+        "زرنا وادي رم ووادي موسى",
+    ],
+)
+def test_a_valley_in_a_place_name_is_neither_a_bribe_nor_a_boy(text: str) -> None:
+    lexicon = Lexicon(read_terms(FOLDER))
+    assert {m.concept for m in lexicon.find(text)} & {"bribery", "child"} == set()
+
+
+def test_the_kinds_of_documents_are_concepts_of_their_own() -> None:
+    lexicon = Lexicon(read_terms(FOLDER))
+    for text, concept in [
+        ("جواز سفري محجوز في المطار", "passport"),
+        ("انتهت إقامتي ولم يجددوها", "residence"),
+        ("ma carte de séjour n'est pas prête", "residence"),
+        ("I lost my driving licence", "driving_licence"),
+        ("طلبت شهادة عدم محكومية", "civil_records"),
+        ("بطاقة الهوية الوطنية", "identity_card"),
+    ]:
+        kinds = {m.concept for m in lexicon.find(text)} & {
+            "documents",
+            "passport",
+            "residence",
+            "identity_card",
+            "driving_licence",
+            "civil_records",
+            "visas_travel",
+        }
+        assert kinds == {concept}, text
+
+
+@pytest.mark.parametrize(
     ("text", "concepts"),
     [
         # Arabic words do not meet English or French terms through Arabic spellings of them.
@@ -143,7 +177,7 @@ def test_scripts_meet_only_as_the_readme_says(text: str, concepts: set[str]) -> 
         ("عنده كسور في يده", [("injury", "كسور")]),
         ("كهربوه في التحقيق", [("torture", "كهربوه")]),
         # A text's word still meets a term through its own preposition (بجوازي is جواز).
-        ("حجزوا بجوازي في المطار", [("documents", "بجوازي")]),
+        ("حجزوا بجوازي في المطار", [("passport", "بجوازي")]),
     ],
 )
 def test_a_terms_first_letter_is_not_read_as_a_preposition(
@@ -154,7 +188,7 @@ def test_a_terms_first_letter_is_not_read_as_a_preposition(
             Term("injury", "ar", "كسور"),
             Term("torture", "ar", "كهربوه"),
             Term("sexual_violence", "ar", "لمسني"),
-            Term("documents", "ar", "جواز"),
+            Term("passport", "ar", "جواز"),
         ]
     )
     assert found(lexicon, text) == expected

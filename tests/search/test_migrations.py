@@ -1,0 +1,63 @@
+"""Data migrations of the search app: their functions, run on the current models."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from insaf.search.models import ConceptTerm, LexiconRevision
+
+pytestmark = pytest.mark.django_db
+
+kinds = importlib.import_module("insaf.search.migrations.0006_kinds_of_documents")
+
+
+def _rows() -> set[tuple[str, str, bool]]:
+    return set(ConceptTerm.objects.values_list("concept", "text", "active"))
+
+
+def test_the_kinds_of_documents_move_the_loaded_terms_and_back() -> None:
+    now = timezone.now()
+    for concept, lang, text in [
+        ("documents", "en", "passport"),
+        ("documents", "ar", "رخصة"),
+        ("documents", "ar", "ورقة من المختار"),  # an administrator's own term
+        ("bribery", "ar", "ادهن السير"),
+        ("bribery", "ar", "دهن السير"),
+    ]:
+        ConceptTerm.objects.create(concept=concept, lang=lang, text=text, changed_at=now)
+    LexiconRevision.objects.update_or_create(pk=1, defaults={"number": 7})
+    kinds.forwards(apps, None)
+    assert _rows() == {
+        ("passport", "passport", True),
+        ("driving_licence", "رخصة", True),
+        ("documents", "ورقة من المختار", True),
+        ("bribery", "ادهن السير", False),
+        ("bribery", "دهن السير", True),
+    }
+    assert LexiconRevision.objects.get(pk=1).number == 8  # running processes reload
+    kinds.backwards(apps, None)
+    assert _rows() == {
+        ("documents", "passport", True),
+        ("documents", "رخصة", True),
+        ("documents", "ورقة من المختار", True),
+        ("bribery", "ادهن السير", True),
+        ("bribery", "دهن السير", True),
+    }
+
+
+def test_a_term_already_under_its_kind_is_not_written_twice() -> None:
+    now = timezone.now()
+    ConceptTerm.objects.create(concept="documents", lang="en", text="passport", changed_at=now)
+    ConceptTerm.objects.create(concept="passport", lang="en", text="passport", changed_at=now)
+    kinds.forwards(apps, None)
+    assert _rows() == {("documents", "passport", False), ("passport", "passport", True)}
+
+
+def test_a_lexicon_still_read_from_the_files_is_left_alone() -> None:
+    kinds.forwards(apps, None)
+    assert not ConceptTerm.objects.exists()
+    assert not LexiconRevision.objects.filter(number__gt=0).exists()
