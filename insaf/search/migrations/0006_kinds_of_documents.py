@@ -107,52 +107,38 @@ KINDS = {
 SWITCHED_OFF = [("bribery", "ar", "ادهن السير"), ("child", "ar-eg", "الواد")]
 
 
-def _bump(apps):
+def _apply(apps, *, forwards):
+    """Move the terms between "documents" and their kinds, switch the two terms off (or on
+    again), and raise the revision; nothing while the lexicon is still read from the files."""
+    term = apps.get_model("search", "ConceptTerm")
+    if not term.objects.exists():
+        return
+    now = timezone.now()
+    for kind, terms in KINDS.items():
+        source, target = ("documents", kind) if forwards else (kind, "documents")
+        for lang, text in terms:
+            found = term.objects.filter(concept=source, lang=lang, text=text)
+            if term.objects.filter(concept=target, lang=lang, text=text).exists():
+                found.update(active=False, changed_at=now)
+            else:
+                found.update(concept=target, changed_at=now)
+    for concept, lang, text in SWITCHED_OFF:
+        term.objects.filter(concept=concept, lang=lang, text=text).update(
+            active=not forwards, changed_at=now
+        )
     revision = apps.get_model("search", "LexiconRevision")
     row, _created = revision.objects.get_or_create(pk=1)
     row.number += 1
-    row.changed_at = timezone.now()
+    row.changed_at = now
     row.save()
 
 
-def _move(apps, pairs):
-    term = apps.get_model("search", "ConceptTerm")
-    if not term.objects.exists():
-        return False  # the lexicon is still read from the files
-    now = timezone.now()
-    for source, target, lang, text in pairs:
-        found = term.objects.filter(concept=source, lang=lang, text=text)
-        if term.objects.filter(concept=target, lang=lang, text=text).exists():
-            found.update(active=False, changed_at=now)
-        else:
-            found.update(concept=target, changed_at=now)
-    return True
-
-
 def forwards(apps, schema_editor):
-    pairs = [
-        ("documents", kind, lang, text) for kind, terms in KINDS.items() for lang, text in terms
-    ]
-    if _move(apps, pairs):
-        term = apps.get_model("search", "ConceptTerm")
-        for concept, lang, text in SWITCHED_OFF:
-            term.objects.filter(concept=concept, lang=lang, text=text).update(
-                active=False, changed_at=timezone.now()
-            )
-        _bump(apps)
+    _apply(apps, forwards=True)
 
 
 def backwards(apps, schema_editor):
-    pairs = [
-        (kind, "documents", lang, text) for kind, terms in KINDS.items() for lang, text in terms
-    ]
-    if _move(apps, pairs):
-        term = apps.get_model("search", "ConceptTerm")
-        for concept, lang, text in SWITCHED_OFF:
-            term.objects.filter(concept=concept, lang=lang, text=text).update(
-                active=True, changed_at=timezone.now()
-            )
-        _bump(apps)
+    _apply(apps, forwards=False)
 
 
 class Migration(migrations.Migration):
