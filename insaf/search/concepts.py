@@ -296,8 +296,8 @@ class Expansion:
     dropped: tuple[str, ...] = ()
     # The typed query without the root keys of the words that name a concept (None: the same
     # as typed): "كسور" (fractures) finds "كسروا الزجاج" (they broke the glass: the root only)
-    # with the cases found by meaning, not among the exact matches; "حامل" (pregnant) so finds
-    # "أتحمل" (I bear).
+    # with the cases found by meaning, not among the exact matches; so does "حامل" (pregnant)
+    # find "أتحمل" (I bear).
     exact: Query | None = None
     # The typed words whose root key only the tiers by meaning keep.
     roots: tuple[str, ...] = ()
@@ -452,7 +452,6 @@ def expand(typed: Query, text: str | None = None) -> Expansion | None:
             if strict != item:
                 rootless[index] = strict
                 rooted.append(item.word)
-        if len(items) == 1 and isinstance(item, Term):
             named: Item = replace(item, tokens=tuple(dict.fromkeys(item.tokens + tuple(tokens))))
         elif len(items) == 1 and isinstance(item, Phrase):
             named = AnyOf((item, Term(tuple(dict.fromkeys(tokens)))))

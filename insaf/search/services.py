@@ -485,6 +485,7 @@ def search(
     limit = max(1, min(limit, MAX_LIMIT))
     days = filters.days()
     expansion = concept_expand(typed, text) if concepts else None
+    as_typed = query  # the words with every reading, roots included (to highlight a root)
     if expansion is not None and expansion.exact is not None:
         query = Query(
             required=[*expansion.exact.required, *filters.terms()], excluded=typed.excluded
@@ -541,7 +542,8 @@ def search(
         named = meaning.get(hit.complaint.pk)
         if named:
             hit.reason, spans = concept_reason(hit.complaint, named)
-            if not hit.reason and expansion is not None and expansion.roots:
+            by_root = not hit.reason and expansion is not None and bool(expansion.roots)
+            if by_root and expansion is not None:
                 # Found by a word of the same root, neither the concept's words nor its labels.
                 hit.reason = _("a word of the same root as %(words)s") % {
                     "words": " ".join(expansion.roots)
@@ -554,10 +556,11 @@ def search(
                     "words": " ".join(missing),
                 }
             if snippets:
-                hit.snippet = snippet(hit.complaint.text, query, spans=spans)
+                shown = as_typed if by_root else query
+                hit.snippet = snippet(hit.complaint.text, shown, spans=spans)
         elif snippets:
             hit.snippet = snippet(hit.complaint.text, similar.get(hit.complaint.pk, query))
-    return Results(query, hits)
+    return Results(as_typed, hits)
 
 
 def _next_tier(

@@ -13,7 +13,8 @@ from functools import lru_cache
 from html import escape
 
 from insaf.search.query import Query
-from insaf.text import word_spans, word_terms
+from insaf.text import query_alternatives, word_spans, word_terms
+from insaf.text.arabizi import ROOT_KEY
 
 WINDOW = 32  # words
 MAX_CHARS = 20_000  # longer texts are highlighted in their beginning only
@@ -21,7 +22,10 @@ MAX_CHARS = 20_000  # longer texts are highlighted in their beginning only
 
 @lru_cache(maxsize=50_000)
 def _terms(word: str) -> frozenset[str]:
-    return frozenset(word_terms(word))
+    # And its root key, which the index holds too: a case found by a word's root ("تعذيب",
+    # "عذبوني") shows that word marked.
+    roots = (t for t in query_alternatives(word) if t.startswith(ROOT_KEY))
+    return frozenset(word_terms(word)).union(roots)
 
 
 def _matcher(query: Query) -> tuple[frozenset[str], tuple[str, ...]]:

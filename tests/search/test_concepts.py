@@ -369,5 +369,6 @@ def test_a_concept_word_sharing_only_its_root_with_a_case_is_not_an_exact_match(
             if hit.complaint == root_only:
                 assert not hit.exact
                 assert hit.reason == f"a word of the same root as {word}"
+                assert "<mark>" in hit.snippet  # the word of the same root
         # Without concepts the root still finds it, as the word's analysis says.
         assert root_only.reference in references(word, concepts=False)

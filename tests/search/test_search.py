@@ -119,6 +119,12 @@ def test_results_have_a_score_and_a_highlighted_snippet(cases: dict[str, Complai
     assert "<mark>الرشوة</mark>" in hit.snippet
 
 
+def test_a_word_found_by_its_root_is_marked(file_case: FileCase) -> None:
+    file_case("في المركز كسروا يدي أثناء التحقيق")  # كسروا: the root of كسور, fractures
+    (hit,) = search("كسور", user=None, concepts=False).hits
+    assert "<mark>كسروا</mark>" in hit.snippet
+
+
 def test_snippet_escapes_html(file_case: FileCase) -> None:
     file_case("<script>alert(1)</script> طلبوا رشوة مني")
     (hit,) = search("رشوة", user=None).hits
