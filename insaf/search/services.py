@@ -261,13 +261,9 @@ def _share(item: Item, shares: dict[str, float], floor: float) -> float:
     return min(1.0, sum(_share(inner, shares, floor) for inner in item.items))
 
 
-def _common_on_postgresql(query: Query, window_days: int | None) -> bool:
-    """Whether the matches are dense enough among the newest entries for streaming to reach
-    the window soon (``_density_on_postgresql``)."""
-    return _common(_density_on_postgresql(query, window_days))
-
-
 def _common(density: float | None) -> bool:
+    """Whether matches this dense (``_density_on_postgresql``) among the newest entries let a
+    stream reach the window soon (no statistics: a new or small database, where it is safe)."""
     return density is None or density >= COMMON_SHARE
 
 
@@ -486,6 +482,7 @@ def search(
     days = filters.days()
     expansion = concept_expand(typed, text) if concepts else None
     as_typed = query  # the words with every reading, roots included (to highlight a root)
+    roots = expansion.roots if expansion is not None else ()
     if expansion is not None and expansion.exact is not None:
         query = Query(
             required=[*expansion.exact.required, *filters.terms()], excluded=typed.excluded
@@ -542,12 +539,10 @@ def search(
         named = meaning.get(hit.complaint.pk)
         if named:
             hit.reason, spans = concept_reason(hit.complaint, named)
-            by_root = not hit.reason and expansion is not None and bool(expansion.roots)
-            if by_root and expansion is not None:
+            by_root = not hit.reason and bool(roots)
+            if by_root:
                 # Found by a word of the same root, neither the concept's words nor its labels.
-                hit.reason = _("a word of the same root as %(words)s") % {
-                    "words": " ".join(expansion.roots)
-                }
+                hit.reason = _("a word of the same root as %(words)s") % {"words": " ".join(roots)}
             missing = without.get(hit.complaint.pk)
             if missing:
                 hit.missing = missing

@@ -352,14 +352,16 @@ def test_plan_choice_from_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
 
     shares = {"عمان": 0.3, "شرط": 0.5}
     monkeypatch.setattr(services, "_lexeme_shares", lambda: (shares, 0.004))
-    assert services._common_on_postgresql(parse("عمان"), None)
-    assert services._common_on_postgresql(parse("عمان شرطة"), None)
+    assert services._common(services._density_on_postgresql(parse("عمان"), None))
+    assert services._common(services._density_on_postgresql(parse("عمان شرطة"), None))
     # Words together, in a phrase or not: at most as dense as the rarest of them.
     assert services._density_on_postgresql(parse("عمان شرطة"), None) == pytest.approx(0.3)
     assert services._density_on_postgresql(parse('"شرطة عمان"'), None) == pytest.approx(0.3)
     # A word missing from the statistics is rarer than the rarest listed one.
-    assert not services._common_on_postgresql(parse("عمان زنزانة"), None)
+    assert not services._common(services._density_on_postgresql(parse("عمان زنزانة"), None))
     # A week out of five years makes even a common word rare.
-    assert not services._common_on_postgresql(parse("عمان"), 7)
+    assert not services._common(services._density_on_postgresql(parse("عمان"), 7))
     monkeypatch.setattr(services, "_lexeme_shares", lambda: ({}, 0.0))
-    assert services._common_on_postgresql(parse("زنزانة"), None)  # no statistics: stream
+    assert services._common(
+        services._density_on_postgresql(parse("زنزانة"), None)
+    )  # no statistics: stream

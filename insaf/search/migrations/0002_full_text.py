@@ -53,7 +53,7 @@ POSTGRESQL = [
          ALTER COLUMN alt SET STORAGE EXTERNAL,
          ALTER COLUMN document SET STORAGE MAIN""",
     # Finer statistics of the lexemes (down to about 0.4 % of the entries instead of 3 %): the
-    # search chooses its plan from them (insaf/search/services.py, _common_on_postgresql).
+    # search chooses its plan from them (insaf/search/services.py, _density_on_postgresql).
     "ALTER TABLE search_entry ALTER COLUMN document SET STATISTICS 1000",
 ]
 POSTGRESQL_REVERSE = [
