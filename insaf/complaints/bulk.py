@@ -76,7 +76,7 @@ from insaf.core.calendar import WorkCalendar
 from insaf.core.models import Country, Governorate, Unit
 from insaf.core.normalise import normalise_phone
 from insaf.search.concepts import layer as concept_layer
-from insaf.search.indexing import index_cases
+from insaf.search.indexing import prepare_entries, write_entries
 from insaf.triage.engine import TriageResult, triage_many
 from insaf.triage.engine import warm_up as warm_up_triage
 
@@ -616,6 +616,7 @@ class _Writer:
         ]
         # The concepts triage found, for the index (None: found again there).
         concepts = [current.tokens_from(found.concepts, found.lexicon) for found in labels]
+        entries = prepare_entries([item.complaint for item in prepared], concepts)
         by_year: dict[int, list[Complaint]] = defaultdict(list)
         for item in prepared:
             item.complaint.created_by = user
@@ -634,7 +635,7 @@ class _Writer:
             )
             for complaint in complaints:
                 complaint.pk = ids[complaint.reference]
-            index_cases(complaints, concepts)
+            write_entries(complaints, entries)
             people = []
             for item in prepared:
                 if item.person is not None:

@@ -1,8 +1,9 @@
 """Writing the search index: the analysed text and MinHash bands of each case.
 
-Intake (insaf/complaints/services/intake.py) and the bulk import (insaf/complaints/bulk.py) call
-``index_cases`` inside the transaction that writes the cases, so a case is never committed without
-its index entry. ``reindex`` rebuilds every entry (``insaf search reindex``).
+Intake (insaf/complaints/services/intake.py) and the bulk import (insaf/complaints/bulk.py) build
+a case's entry before their transaction (``prepare_entries``) and write it in the transaction that
+writes the case (``write_entries``), so a case is never committed without its index entry.
+``reindex`` rebuilds every entry (``insaf search reindex``).
 """
 
 from __future__ import annotations
@@ -140,13 +141,21 @@ def source_of(complaint: Any) -> Source:
     return tuple(getattr(complaint, name) for name in SOURCE_FIELDS)
 
 
-def index_cases(
+def prepare_entries(
     complaints: Sequence[Any], concepts: Sequence[list[str] | None] | None = None
-) -> None:
-    """Write the entries of new cases (saved, with primary keys) in the caller's transaction.
-    ``concepts``: per case, its concept tokens when known (see ``build_entry``)."""
+) -> list[Row]:
+    """The entries of new cases, built before the transaction that writes them (the analysis is
+    most of an entry's cost; on SQLite the write lock is held while a transaction is open). The
+    cases need no id yet: ``write_entries`` takes it. ``concepts``: per case, its concept tokens
+    when known (see ``build_entry``)."""
     known = concepts if concepts is not None else [None] * len(complaints)
-    _insert([build_entry(source_of(c), found) for c, found in zip(complaints, known, strict=True)])
+    return [build_entry(source_of(c), found) for c, found in zip(complaints, known, strict=True)]
+
+
+def write_entries(complaints: Sequence[Any], rows: list[Row]) -> None:
+    """Write the entries ``prepare_entries`` built for these cases, now saved, in the caller's
+    transaction."""
+    _insert([(c.pk, *row[1:]) for c, row in zip(complaints, rows, strict=True)])
 
 
 def _build_many(sources: list[Source]) -> list[Row]:

@@ -40,7 +40,7 @@ from insaf.core.crypto import (
 from insaf.core.models import Country, Governorate, Unit
 from insaf.core.normalise import normalise_email, normalise_national_id, normalise_phone
 from insaf.search.concepts import layer as concept_layer
-from insaf.search.indexing import index_cases
+from insaf.search.indexing import prepare_entries, write_entries
 from insaf.triage.engine import TriageResult, triage
 from insaf.triage.labels import PRIORITY_RANK, Kind, vulnerable_mask
 
@@ -145,40 +145,41 @@ def complaint_submit(
     # concept lexicon is made current here, before the transaction: a change of it is reloaded
     # now, not while the case's locks are held.
     concepts = concept_layer().tokens_from(labels.concepts, labels.lexicon)
+    # The case and its index entry are made before the transaction (the entry's analysis is
+    # the costliest part of writing it): on SQLite the write lock is held while it is open.
+    complaint = Complaint(
+        country=config.country,
+        external_id=external_id or None,
+        channel=Channel(channel),
+        language=labels.language,
+        subject=(subject.strip() or subject_from(text))[:SUBJECT_MAX],
+        text=text.strip(),
+        anonymous=anonymous,
+        receipt_hash=prepared.receipt_hash,
+        occurred_at=occurred_at,
+        governorate=prepared.governorate,
+        place=place.strip()[:200],
+        unit_complained_about=prepared.unit_complained_about,
+        **label_fields(labels, kind_given=bool(kind)),
+        # Received and registered (routed, with deadlines) in the same transaction.
+        status=Status.REGISTERED,
+        received_at=received,
+        ack_due_at=ack_due,
+        resolve_due_at=resolve_due,
+        handling_unit=chosen.unit,
+        oversight=chosen.oversight or labels.grave,
+        created_by=actor,
+    )
+    entry = prepare_entries([complaint], [concepts])
     # Pipelined: the statements travel to PostgreSQL together, waiting only where a result is
     # needed (the case's number and id, an outbox message's id, the audit chain's head).
     with transaction.atomic(), pipelined():
-        reference, complaint_id = _number_case(config.country, local_day)
-        complaint = Complaint(
-            pk=complaint_id,
-            reference=reference,
-            country=config.country,
-            external_id=external_id or None,
-            channel=Channel(channel),
-            language=labels.language,
-            subject=(subject.strip() or subject_from(text))[:SUBJECT_MAX],
-            text=text.strip(),
-            anonymous=anonymous,
-            receipt_hash=prepared.receipt_hash,
-            occurred_at=occurred_at,
-            governorate=prepared.governorate,
-            place=place.strip()[:200],
-            unit_complained_about=prepared.unit_complained_about,
-            **label_fields(labels, kind_given=bool(kind)),
-            # Received and registered (routed, with deadlines) in the same transaction.
-            status=Status.REGISTERED,
-            received_at=received,
-            ack_due_at=ack_due,
-            resolve_due_at=resolve_due,
-            handling_unit=chosen.unit,
-            oversight=chosen.oversight or labels.grave,
-            created_by=actor,
-        )
+        complaint.reference, complaint.pk = _number_case(config.country, local_day)
         insert_one(complaint)
         for person in prepared.people:
             person.complaint = complaint
         insert_rows(Person, prepared.people)
-        index_cases([complaint], [concepts])
+        write_entries([complaint], entry)
         insert_rows(
             CaseEvent,
             [
