@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -47,5 +48,10 @@ class PreferencesForm(forms.Form):
     calendar = forms.ChoiceField(
         label=_("Show dates in the calendar"),
         choices=DateCalendar.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the e-mails sent to me"),
+        choices=settings.LANGUAGES,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )

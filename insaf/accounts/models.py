@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Value
@@ -26,6 +27,14 @@ class User(AbstractUser):
         max_length=10,
         choices=DateCalendar.choices,
         default=DateCalendar.GREGORIAN,
+    )
+    # The language of the e-mails this user is sent (the pages follow the language chosen in
+    # them): the oversight office's alerts and the deadline escalations.
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
     )
 
     class Meta:

@@ -48,6 +48,7 @@ AUDITED_USER_FIELDS = (
     "is_staff",
     "is_superuser",
     "calendar",
+    "language",
 )
 
 

@@ -79,11 +79,19 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def preferences_view(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's own settings: the calendar dates are shown in."""
+    """The signed-in user's own settings: the calendar dates are shown in, and the language of
+    the e-mails they are sent."""
     user: User = request.user  # type: ignore[assignment]
-    form = PreferencesForm(request.POST or None, initial={"calendar": user.calendar})
+    form = PreferencesForm(
+        request.POST or None, initial={"calendar": user.calendar, "language": user.language}
+    )
     if request.method == "POST" and form.is_valid():
-        user_update(actor=user, user=user, calendar=form.cleaned_data["calendar"])
+        user_update(
+            actor=user,
+            user=user,
+            calendar=form.cleaned_data["calendar"],
+            language=form.cleaned_data["language"],
+        )
         messages.success(request, _("Your preferences were saved."))
         return redirect("accounts:preferences")
     country = Country.objects.filter(pk=settings.INSAF_COUNTRY).only("timezone").first()

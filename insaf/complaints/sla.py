@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from insaf.accounts.models import User
@@ -110,13 +110,16 @@ def _escalate(case: Complaint, *, level: int) -> bool:
             data={"reference": case.reference, "old": case.escalation_level, "new": level},
         )
         for person in _told_at(case, level):
-            notify_email(
-                to=person.email,
-                subject=_("Overdue case %(reference)s") % {"reference": case.reference},
-                body=_("Case %(reference)s is overdue and was escalated to you (level %(level)d).")
-                % {"reference": case.reference, "level": level},
-                reference=case.reference,
-            )
+            with translation.override(person.language):
+                notify_email(
+                    to=person.email,
+                    subject=_("Overdue case %(reference)s") % {"reference": case.reference},
+                    body=_(
+                        "Case %(reference)s is overdue and was escalated to you (level %(level)d)."
+                    )
+                    % {"reference": case.reference, "level": level},
+                    reference=case.reference,
+                )
     return True
 
 

@@ -31,6 +31,10 @@ class OutboxMessage(models.Model):
     audience = models.CharField(max_length=64, blank=True)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
+    # A message to an audience, written in every language of the interface: language code →
+    # [subject, body]. Each member of staff is sent the one of their language (User.language);
+    # subject and body above are the default language's.
+    versions = models.JSONField(default=dict, blank=True)
     reference = models.CharField(max_length=32, blank=True, db_index=True)
     status = models.CharField(
         max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING

@@ -143,25 +143,29 @@ def _split_audiences(now: datetime, limit: int, report: SendReport) -> None:
                 report.failed += 1
                 logger.warning("Outbox message %s to %s: %s", pk, message.audience, NOBODY_ERROR)
                 continue
+            default = [message.subject, message.body]
             OutboxMessage.objects.bulk_create(
                 [
                     OutboxMessage(
                         channel=message.channel,
                         recipient_enc=encrypt(address, context=RECIPIENT_CONTEXT),
-                        subject=message.subject,
-                        body=message.body,
+                        # In the recipient's language (a message written before the versions
+                        # were, or a language without one: the default language's).
+                        subject=message.versions.get(language, default)[0],
+                        body=message.versions.get(language, default)[1],
                         reference=message.reference,
                         next_attempt_at=now,
                         created_at=message.created_at,
                     )
-                    for address in addresses
+                    for address, language in addresses
                 ]
             )
             report.split += 1
 
 
-def _addresses_of(audience: str) -> list[str]:
-    """The e-mail addresses of an audience ``<role>@<country>`` (none for a malformed one)."""
+def _addresses_of(audience: str) -> list[tuple[str, str]]:
+    """The e-mail addresses of an audience ``<role>@<country>``, each with the language its
+    holder reads their e-mail in (none for a malformed audience)."""
     from insaf.accounts.models import User
 
     role, _, country = audience.rpartition("@")
@@ -170,8 +174,8 @@ def _addresses_of(audience: str) -> list[str]:
     return list(
         User.objects.filter(is_active=True, memberships__role=role, memberships__country_id=country)
         .exclude(email="")
-        .order_by("email")
-        .values_list("email", flat=True)
+        .order_by("email", "language")
+        .values_list("email", "language")
         .distinct()
     )
 

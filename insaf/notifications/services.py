@@ -7,8 +7,10 @@ carries case content: only fixed templates with the case reference (or a one-tim
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,7 +37,14 @@ def _sms_text(template: SmsTemplate, *, reference: str, code: str) -> str:
 
 
 def _enqueue(
-    *, channel: Channel, to: str, subject: str, body: str, reference: str, audience: str = ""
+    *,
+    channel: Channel,
+    to: str,
+    subject: str,
+    body: str,
+    reference: str,
+    audience: str = "",
+    versions: dict[str, list[str]] | None = None,
 ) -> OutboxMessage:
     now = timezone.now()
     message = OutboxMessage(
@@ -44,6 +53,7 @@ def _enqueue(
         audience=audience,
         subject=subject,
         body=body,
+        versions=versions or {},
         reference=reference,
         next_attempt_at=now,
         created_at=now,
@@ -82,10 +92,18 @@ def audience_of(role: str, country: str) -> str:
 
 
 def notify_staff(
-    *, role: str, country: str, subject: str, body: str, reference: str = ""
+    *, role: str, country: str, compose: Callable[[], tuple[str, str]], reference: str = ""
 ) -> OutboxMessage:
     """An e-mail to every active member of staff holding ``role`` in ``country`` with an address,
-    as they are when it is sent: one row now, looked up and split by the sender."""
+    as they are when it is sent: one row now, looked up and split by the sender. ``compose``
+    returns the subject and the body; it is called once in each language of the interface, and
+    each recipient is sent the version of their own (``User.language``)."""
+    versions: dict[str, list[str]] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            subject, body = compose()
+        versions[code] = [subject, body]
+    subject, body = versions[settings.LANGUAGE_CODE]
     return _enqueue(
         channel=Channel.EMAIL,
         to="",
@@ -93,6 +111,7 @@ def notify_staff(
         body=body,
         reference=reference,
         audience=audience_of(role, country),
+        versions=versions,
     )
 
 

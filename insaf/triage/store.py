@@ -10,6 +10,7 @@ development set (``data/triage/train.jsonl``; never ``test.jsonl``) and the offi
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -54,19 +55,21 @@ def current_model() -> TriageModel | None:
     pointer is read only when its file changed (``insaf triage train`` replaces it: a new inode);
     a stat costs a tenth of a read."""
     global _loaded
-    pointer = model_dir() / "current"
+    # A string, not a Path: building a Path on every filing cost more than the stat.
+    pointer = os.path.join(settings.INSAF_TRIAGE_DIR, "current")
     try:
-        info = pointer.stat()
+        info = os.stat(pointer)
     except FileNotFoundError:
         return None
-    key = (str(pointer), info.st_ino, info.st_mtime_ns, info.st_size)
+    key = (pointer, info.st_ino, info.st_mtime_ns, info.st_size)
     held = _loaded
     if held is not None and held[0] == key:
         return held[2]
     try:
-        target = str(pointer.parent / pointer.read_text(encoding="utf-8").strip())
+        name = Path(pointer).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
+    target = str(model_dir() / name)
     with _lock:
         if _loaded is not None and _loaded[1] == target:
             _loaded = (key, target, _loaded[2])

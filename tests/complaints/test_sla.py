@@ -113,3 +113,16 @@ def test_oversight_officers_are_told_at_level_three(file_case: FileCase, jordan:
         for m in OutboxMessage.objects.filter(reference=case.reference)
     }
     assert recipients == {f"{Role.OVERSIGHT_OFFICER.value}@moi.example"}
+
+
+def test_each_person_told_of_an_escalation_reads_it_in_their_language(
+    file_case: FileCase, jordan: Org
+) -> None:
+    _emails(jordan)
+    head = jordan.staff[Role.UNIT_HEAD]
+    head.language = "fr"
+    head.save(update_fields=["language"])
+    case = file_case().complaint
+    sla_sweep(now=case.ack_due_at + dt.timedelta(minutes=1))
+    (mail,) = OutboxMessage.objects.filter(reference=case.reference, channel="email")
+    assert mail.subject == f"Dossier en retard {case.reference}"

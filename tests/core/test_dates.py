@@ -51,9 +51,27 @@ def test_a_user_chooses_hijri_dates(jordan: Org) -> None:
     client = sign_in_with_second_factor(Client(), user)
     page = client.get("/accounts/preferences/").content.decode()
     assert 'value="hijri"' in page
-    assert client.post("/accounts/preferences/", {"calendar": "moon"}).status_code == 200
+    chosen = {"calendar": "moon", "language": "ar"}
+    assert client.post("/accounts/preferences/", chosen).status_code == 200
     assert User.objects.get(pk=user.pk).calendar == "gregorian"
-    assert client.post("/accounts/preferences/", {"calendar": "hijri"}).status_code == 302
+    chosen["calendar"] = "hijri"
+    assert client.post("/accounts/preferences/", chosen).status_code == 302
     assert User.objects.get(pk=user.pk).calendar == "hijri"
     assert Event.objects.filter(verb=Verb.USER_CHANGED, data__new__calendar="hijri").exists()
     assert "هـ" in client.get("/accounts/preferences/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_user_chooses_the_language_of_their_emails(jordan: Org) -> None:
+    user = jordan.staff[Role.OVERSIGHT_OFFICER]
+    assert user.language == "ar"  # the default language until they choose
+    client = sign_in_with_second_factor(Client(), user)
+    page = client.get("/accounts/preferences/").content.decode()
+    assert 'name="language" value="fr"' in page
+    refused = client.post("/accounts/preferences/", {"calendar": "gregorian", "language": "de"})
+    assert refused.status_code == 200
+    assert User.objects.get(pk=user.pk).language == "ar"
+    chosen = {"calendar": "gregorian", "language": "fr"}
+    assert client.post("/accounts/preferences/", chosen).status_code == 302
+    assert User.objects.get(pk=user.pk).language == "fr"
+    assert Event.objects.filter(verb=Verb.USER_CHANGED, data__new__language="fr").exists()

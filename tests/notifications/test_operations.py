@@ -68,7 +68,7 @@ def test_outbox_status_counts_by_status_and_channel() -> None:
     notify_email(to=ADDRESS, subject="s", body="b")
     notify_email(to=ADDRESS, subject="s", body="b")
     notify_sms(to=PHONE, template=SmsTemplate.RECEIVED, reference="JO-1")
-    notify_staff(role="oversight_officer", country="JO", subject="s", body="b")
+    notify_staff(role="oversight_officer", country="JO", compose=lambda: ("s", "b"))
     OutboxMessage.objects.filter(channel="sms").update(status=OutboxStatus.FAILED)
     lines = _outbox("status").splitlines()
     assert lines[0].split() == ["status", "email", "sms", "audience", "total"]

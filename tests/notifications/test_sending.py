@@ -322,8 +322,7 @@ def _to_oversight(reference: str = "JO-2025-000001") -> OutboxMessage:
     return notify_staff(
         role="oversight_officer",
         country="JO",
-        subject=f"Grave case {reference}",
-        body="Placed in the oversight queue.",
+        compose=lambda: (f"Grave case {reference}", "Placed in the oversight queue."),
         reference=reference,
     )
 
@@ -357,7 +356,10 @@ def test_an_audience_is_told_as_it_is_when_sent(mailoutbox: list[Any]) -> None:
 
 def test_an_audience_with_nobody_in_it_fails_with_the_reason(mailoutbox: list[Any]) -> None:
     message = notify_staff(
-        role="oversight_officer", country="JO", subject="s", body="b", reference="JO-2025-000009"
+        role="oversight_officer",
+        country="JO",
+        compose=lambda: ("s", "b"),
+        reference="JO-2025-000009",
     )
     assert send_due(now=_later()) == SendReport(failed=1)
     message.refresh_from_db()
@@ -377,7 +379,7 @@ def test_a_split_rolled_back_leaves_the_audience_pending(
     _staff("officer", "oversight_officer", "JO", email="officer@moi.example")
     message = _to_oversight()
 
-    def broken(audience: str) -> list[str]:
+    def broken(audience: str) -> list[tuple[str, str]]:
         raise RuntimeError("the database went away")
 
     original = sending._addresses_of
@@ -390,3 +392,49 @@ def test_a_split_rolled_back_leaves_the_audience_pending(
     monkeypatch.setattr(sending, "_addresses_of", original)
     assert send_due(now=_later()) == SendReport(sent=1, split=1)
     assert [m.to for m in mailoutbox] == [["officer@moi.example"]]
+
+
+def test_each_member_of_an_audience_reads_it_in_their_language(mailoutbox: list[Any]) -> None:
+    """An alert to the oversight office is written in every language of the interface, and each
+    officer is sent it in the language of their preferences."""
+    from django.utils.translation import gettext as _
+
+    for username, language in (("amal", "ar"), ("james", "en"), ("claire", "fr")):
+        officer = _staff(username, "oversight_officer", "JO", email=f"{username}@moi.example")
+        officer.language = language
+        officer.save(update_fields=["language"])
+
+    def compose() -> tuple[str, str]:
+        subject = _("Grave case %(reference)s") % {"reference": "JO-2025-000004"}
+        return subject, _("Your preferences were saved.")
+
+    message = notify_staff(
+        role="oversight_officer", country="JO", compose=compose, reference="JO-2025-000004"
+    )
+    # The row itself holds the default language's (Arabic) version.
+    assert message.subject == "قضية جسيمة JO-2025-000004"
+    assert send_due(now=_later()) == SendReport(sent=3, split=1)
+    told = {m.to[0]: (m.subject, m.body) for m in mailoutbox}
+    assert told == {
+        "amal@moi.example": ("قضية جسيمة JO-2025-000004", "حُفظت تفضيلاتك."),
+        "james@moi.example": ("Grave case JO-2025-000004", "Your preferences were saved."),
+        "claire@moi.example": (
+            "Dossier grave JO-2025-000004",
+            "Vos préférences ont été enregistrées.",
+        ),
+    }
+
+
+def test_an_audience_message_written_before_its_versions_keeps_its_text(
+    mailoutbox: list[Any],
+) -> None:
+    """A message to an audience queued by an earlier version (no versions) is sent as written."""
+    officer = _staff("james", "oversight_officer", "JO", email="james@moi.example")
+    officer.language = "en"
+    officer.save(update_fields=["language"])
+    message = _to_oversight("JO-2025-000005")
+    OutboxMessage.objects.filter(pk=message.pk).update(versions={})
+    assert send_due(now=_later()) == SendReport(sent=1, split=1)
+    assert [(m.subject, m.body) for m in mailoutbox] == [
+        ("Grave case JO-2025-000005", "Placed in the oversight queue.")
+    ]

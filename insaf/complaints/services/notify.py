@@ -19,19 +19,25 @@ if TYPE_CHECKING:
 
 def notify_oversight(complaint: Complaint) -> None:
     """A grave case: every oversight officer of the country is told at once (the officers are
-    those in office when the sender runs, seconds later: see notify_staff)."""
-    with translation.override("ar"):
-        notify_staff(
-            role=Role.OVERSIGHT_OFFICER,
-            country=complaint.country_id,
-            subject=_("Grave case %(reference)s") % {"reference": complaint.reference},
-            body=_(
+    those in office when the sender runs, seconds later: see notify_staff), each in their own
+    language."""
+
+    def compose() -> tuple[str, str]:
+        return (
+            _("Grave case %(reference)s") % {"reference": complaint.reference},
+            _(
                 "A case alleging a grave violation was filed and placed in the oversight "
                 "queue: %(reference)s (%(category)s)."
             )
             % {"reference": complaint.reference, "category": complaint.get_category_display()},
-            reference=complaint.reference,
         )
+
+    notify_staff(
+        role=Role.OVERSIGHT_OFFICER,
+        country=complaint.country_id,
+        compose=compose,
+        reference=complaint.reference,
+    )
 
 
 def notify_filer_received(complaint: Complaint, complainant: PersonInput) -> None:
