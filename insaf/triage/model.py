@@ -70,7 +70,7 @@ FORMAT = 3
 # Changes to how features are made change the model's version with the data and the lexicon.
 FEATURES = (
     "chars3-5,tokens,bigrams,concepts+contexts,ages,lang;3;by-occurrence;grave-cues;match2;wilson"
-    ";grave-stack;self-woman;ages2;group-concepts"
+    ";grave-stack;self-woman;ages2;group-concepts;self-woman2;ages3"
 )
 
 # A word that states an age by itself ("15", "١٥", "70ans"), and the words around a number that
@@ -78,11 +78,78 @@ FEATURES = (
 # "70 years", "12 yo"); all folded.
 # A leading و ("و٩ سنين" in "٦ و٩ سنين") is the conjunction, not part of the number.
 _AGE_WORD = re.compile(r"و?(\d{1,3})(ans?|years?|yrs?|yo|سنه|سنوات|سنين|عام|عاما)?")
-_AGE_BEFORE = re.compile(r"عمر\w*|بعمر\w*|سن\w*|aged?|agee?")
+_AGE_BEFORE = re.compile(r"عمر\w*|بعمر\w*|سن\w*|aged?|agee?|3[eiou]?mr\w*")
+# Before a number in letters and its unit: "ابني البالغ ستة عشر عاما", "عنده تلاتاشر سنة" (he
+# is thirteen), "3ando tle3tasher sana" ("عندي 3 سيارات" has no unit of age: not an age).
+_AGE_HAS = re.compile(r"البالغه?|عند(?:ه|ها|ي|و)|3and(?:o|ou|ha|i)")
 _AGE_AFTER = frozenset(
     {"سنه", "سنوات", "سنين", "عام", "عاما", "an", "ans", "year", "years", "yr", "yrs", "yo"}
     # Arabizi: "3andi 15 sana", "3omro 16 sne".
-    | {"sana", "sanawat", "snin", "sneen", "snine", "sne", "sna"}
+    | {"sana", "sanawat", "snin", "sneen", "snine", "sne", "sna", "sene", "seneh", "sinin"}
+)
+# Numbers written as words: they state an age only after "عمره", "aged", "3omro" ... (or, in
+# French, "mon fils de huit ans"), never by a unit alone ("محكوم ست سنين" is a sentence).
+_NUMBER_WORDS: dict[str, int] = {
+    # Arabic, folded (ة as ه, ى as ي): units, the dialects' teens, tens.
+    **dict.fromkeys(("واحد", "واحده"), 1),
+    **dict.fromkeys(("اثنين", "اتنين", "تنين", "ثنتين", "اثنا", "اثني"), 2),
+    **dict.fromkeys(("ثلاث", "ثلاثه", "تلات", "تلاته"), 3),
+    **dict.fromkeys(("اربع", "اربعه"), 4),
+    **dict.fromkeys(("خمس", "خمسه"), 5),
+    **dict.fromkeys(("ست", "سته"), 6),
+    **dict.fromkeys(("سبع", "سبعه"), 7),
+    **dict.fromkeys(("ثمان", "ثماني", "ثمانيه", "تمن", "تمان", "تمانيه", "تمنيه"), 8),
+    **dict.fromkeys(("تسع", "تسعه"), 9),
+    **dict.fromkeys(("عشر", "عشره"), 10),
+    **dict.fromkeys(("احدي", "حداشر", "احداشر", "حدعش"), 11),
+    **dict.fromkeys(("اطناشر", "اتناشر", "اثناشر", "ثنعش"), 12),
+    **dict.fromkeys(("تلاتاشر", "ثلطعش", "تلطاشر", "ثلاثطعش"), 13),
+    **dict.fromkeys(("اربعتاشر", "اربعطاشر", "اربعطعش"), 14),
+    **dict.fromkeys(("خمستاشر", "خمسطاشر", "خمسطعش"), 15),
+    **dict.fromkeys(("ستاشر", "سطاشر", "ستطعش"), 16),
+    **dict.fromkeys(("سبعتاشر", "سبعطاشر", "سبعطعش"), 17),
+    **dict.fromkeys(("تمنتاشر", "تمنطاشر", "ثمنطعش", "ثمنتاشر"), 18),
+    **dict.fromkeys(("تسعتاشر", "تسعطاشر", "تسعطعش"), 19),
+    "عشرين": 20,
+    **dict.fromkeys(("ثلاثين", "تلاتين"), 30),
+    "اربعين": 40,
+    "خمسين": 50,
+    "ستين": 60,
+    "سبعين": 70,
+    **dict.fromkeys(("ثمانين", "تمانين"), 80),
+    "تسعين": 90,
+    # English.
+    **{
+        word: n
+        for n, word in enumerate(
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+            "fifteen sixteen seventeen eighteen nineteen".split(),
+            start=1,
+        )
+    },
+    **{
+        word: 10 * n
+        for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+    },
+    # French.
+    **{
+        word: n
+        for n, word in enumerate(
+            "un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
+            "seize".split(),
+            start=1,
+        )
+    },
+    **{
+        word: 10 * n for n, word in enumerate("vingt trente quarante cinquante soixante".split(), 2)
+    },
+    "vingts": 20,
+}
+# "mon fils de huit ans", "ma fille de 4 ans": a relative, "de", then the age.
+_RELATIVES = frozenset(
+    {"fils", "fille", "frere", "soeur", "pere", "mere", "enfant", "bebe", "garcon", "neveu"}
+    | {"son", "daughter", "boy", "girl", "child", "brother", "sister", "father", "mother", "kid"}
+    | {"ابني", "ابنتي", "بنتي", "ولدي", "اخي", "اختي", "ابوي", "ابي", "امي", "ابنه", "ابنها"}
 )
 # English "I am 13", "my son is 15", "she was 16", "he turned 17": an age when no unit follows
 # ("the queue was 3 hours" is not one).
@@ -160,24 +227,75 @@ def _age_word(folded: str) -> tuple[int, bool]:
     return int(match.group(1)), bool(match.group(2))
 
 
+def _number_word(word: str) -> int:
+    """The number a folded word writes in letters ("سبع", "وسبعين", "seven"; 0 for none)."""
+    value = _NUMBER_WORDS.get(word, 0)
+    if not value and word.startswith("و"):  # "واحد وسبعين": and seventy
+        value = _NUMBER_WORDS.get(word[1:], 0)
+    return value
+
+
+def is_number(folded: str) -> bool:
+    """Whether a folded word may state an age: it has a digit or writes a number in letters."""
+    return any(ch.isdigit() for ch in folded) or bool(_number_word(folded))
+
+
+def _spelled(words: Sequence[str], i: int) -> tuple[int, int]:
+    """(the number the words ending at ``i`` write in letters, where it starts): "ستة عشر" 16,
+    "واحد وسبعين" 71, "sixty five" 65, "soixante dix" 70, "dix sept" 17, "quatre vingts" 80."""
+    value = _number_word(words[i])
+    if not value or i == 0:
+        return value, i
+    before = _number_word(words[i - 1])
+    if not before:
+        return value, i
+    if value == 10 and before < 10:  # ستة عشر
+        return before + 10, i - 1
+    if value == 20 and before == 4:  # quatre vingts
+        return 80, i - 1
+    if before >= 20 and value < 20 and before % 10 == 0:  # sixty five, soixante dix
+        return before + value, i - 1
+    if before == 10 and value < 10:  # dix sept
+        return 10 + value, i - 1
+    if value >= 20 and value % 10 == 0 and before < 10 and words[i].startswith("و"):
+        return before + value, i - 1  # واحد وسبعين
+    return value, i
+
+
 def ages_of_words(words: Sequence[str], numbers: Sequence[int] | None = None) -> list[int]:
-    """``ages`` of a text's folded words; ``numbers``: the positions of the words with digits,
-    when the caller knows them."""
+    """``ages`` of a text's folded words; ``numbers``: the positions of the words that may state
+    one (``is_number``), when the caller knows them."""
     positions = numbers if numbers is not None else range(len(words))
     found = []
     for i in positions:
-        value, unit = _age_word(words[i])
-        if not value:
-            continue
-        before = words[i - 1] if i > 0 else ""
-        if before == "de" and i > 1:
-            before = words[i - 2]
         after = words[i + 1] if i + 1 < len(words) else ""
+        value, unit = _age_word(words[i])
+        spelled = not value
+        start = i
+        if spelled:
+            value, start = _spelled(words, i)
+            if not value or _number_word(after):  # the next word goes on with the number
+                continue
+        before = words[start - 1] if start > 0 else ""
+        relative = start > 1 and before in _RELATIVES
+        if before == "de" and start > 1:
+            before = words[start - 2]
+            relative = before in _RELATIVES
+        if spelled:
+            if (
+                _AGE_BEFORE.fullmatch(before)
+                or ((relative or _AGE_HAS.fullmatch(before)) and after in _AGE_AFTER)
+                or (after in {"year", "years"} and i + 2 < len(words) and words[i + 2] == "old")
+            ):
+                found.append(value)
+            continue
         if (
             unit
             or after in _AGE_AFTER
             or _AGE_BEFORE.fullmatch(before)
             or (before in _AGE_IS and after not in _NOT_AGE_UNITS and not after.isdigit())
+            # "my son (8)", "ابني ١٥": a number right after a relative
+            or (relative and after not in _NOT_AGE_UNITS and not after.isdigit())
         ):
             found.append(value)
     return found
@@ -239,7 +357,7 @@ class WordFeatures(NamedTuple):
     folded: str
     token_square: float  # the sum of the squared values
     char_count: int  # len(chars)
-    digits: bool  # whether it has a digit (may state an age)
+    digits: bool  # whether it has a digit or writes a number in letters (may state an age)
 
 
 _HASHES = attrgetter("hashes")
@@ -281,7 +399,7 @@ def word_features(word: str, mode: str) -> WordFeatures:
         folded=folded,
         token_square=len(main) + ALTERNATE_VALUE**2 * len(alternate),
         char_count=len(chars),
-        digits=any(ch.isdigit() for ch in folded),
+        digits=is_number(folded),
     )
 
 

@@ -355,6 +355,23 @@ def test_word_by_word_scores_equal_the_feature_rows(trained: tuple[TriageModel, 
         ("room 9 is 12 metres square, we are 27 in it", []),
         ("في سنة 2015 وقبل 3 ايام وفي الساعة 10", []),
         ("رقم الهاتف 0791234567", []),
+        # Arabizi "3omro", and a number right after a relative.
+        ("ebne 3mro 16 sene w mawkouf", [16]),
+        ("my son (8) was crying", [8]),
+        # Numbers in letters, with what makes them an age.
+        ("ابني عمره سبع سنين", [7]),
+        ("ابني البالغ ستة عشر عاما", [16]),
+        ("ابن أختي عنده تلاتاشر سنة", [13]),
+        ("عندي واحد وسبعين عام", [71]),
+        ("my seven-year-old son", [7]),
+        ("sixty five years old", [65]),
+        ("mon fils de dix sept ans", [17]),
+        ("ma mère âgée de quatre vingts ans", [80]),
+        # ... and without it: a sentence, a time, things owned.
+        ("محكوم ست سنين وباقي لي سنتين", []),
+        ("من سبع سنوات وانا انتظر", []),
+        ("une peine de huit ans", []),
+        ("عندي 3 سيارات وعندي تلات عربيات", []),
     ],
 )
 def test_stated_ages(text: str, found: list[int]) -> None:
