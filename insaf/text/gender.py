@@ -80,20 +80,19 @@ _RELATION = re.compile(
     # "أنا أم محمد", "انا ام السجين": the mother of ...
     r"|[اأإ]م"
 )
-# Said to a woman: "you" in the feminine, and the feminine imperatives of an officer's orders.
+# Said to a woman: "you" in the feminine, and the feminine imperatives of an officer's orders
+# (not "تعالي" or "استني": the masculine "تعالى", "استنى" are often typed with ي).
 _FEMININE_ADDRESS = frozenset(
     {
         "انتي",
         "إنتي",
         "نتي",
-        "تعالي",
         "اسكتي",
         "ارجعي",
         "اطلعي",
         "انزلي",
         "اقعدي",
         "اخرجي",
-        "استني",
         "enti",
         "inti",
         "nti",
@@ -230,10 +229,12 @@ def speaks_as_woman(words: Sequence[str], text: str) -> bool:
             word = match.group(1).lower()
             if word in _FRENCH_NOUNS:
                 continue
-            # -ue and -ie are feminine participles ("venue", "suivie") only where the writer
-            # writes accents: without, "tue", "secoue", "licencie" are "tué", "secoué",
-            # "licencié"; and "-que", "-gue" words are not participles ("cardiaque").
-            if word.endswith(("ue", "ie")) and (not accented or word.endswith(("que", "gue"))):
+            # -ue, -ie and -ise are feminine participles ("venue", "suivie", "mise") only where
+            # the writer writes accents: without, "tue", "licencie", "precise" are "tué",
+            # "licencié", "précisé"; and "-que", "-gue" words are not participles ("cardiaque").
+            if word.endswith(("ue", "ie", "ise")) and (
+                not accented or word.endswith(("que", "gue"))
+            ):
                 continue
             return True
         if _FRENCH_SHE_IS.search(text):

@@ -181,6 +181,10 @@ _NOT_AGE_UNITS = frozenset(
         "pm",
         "oclock",
     }
+    # After a relative: "ابني 3 ايام بالحجز" (three days), "mon fils 2 fois".
+    | {"يوم", "ايام", "ساعه", "ساعات", "شهر", "شهور", "اشهر", "اسبوع", "اسابيع", "ليله", "ليالي"}
+    | {"مره", "مرات", "دقيقه", "دقايق", "دقائق", "دينار", "جنيه", "ريال", "درهم"}
+    | {"jours", "heures", "mois", "semaines", "fois", "nuits"}
 )
 
 
@@ -277,7 +281,7 @@ def ages_of_words(words: Sequence[str], numbers: Sequence[int] | None = None) ->
             if not value or _number_word(after):  # the next word goes on with the number
                 continue
         before = words[start - 1] if start > 0 else ""
-        relative = start > 1 and before in _RELATIVES
+        relative = before in _RELATIVES
         if before == "de" and start > 1:
             before = words[start - 2]
             relative = before in _RELATIVES

@@ -80,6 +80,8 @@ def test_the_writer_is_a_woman(text: str) -> None:
         "Les flics m'ont tue au bureau, six allers-retours.",  # "tué", written without accents
         "ana 3ala kirsi mut7arrik",  # "on"
         "kont katsna chhar",  # a verb
+        "قالي الظابط تعالي هنا يا ابني",  # the masculine "تعالى", typed with ي
+        "Le policier m'a precise que je devais revenir",  # "précisé", without accents
         "قال لي: اسكت والا بحبسك",  # the masculine imperative
         "انا امشي كل يوم على الطريق",  # "I walk"
         "Je suis étudiant à la faculté.",

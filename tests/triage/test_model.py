@@ -372,6 +372,7 @@ def test_word_by_word_scores_equal_the_feature_rows(trained: tuple[TriageModel, 
         ("من سبع سنوات وانا انتظر", []),
         ("une peine de huit ans", []),
         ("عندي 3 سيارات وعندي تلات عربيات", []),
+        ("ابني 3 ايام بالحجز", []),
     ],
 )
 def test_stated_ages(text: str, found: list[int]) -> None:
