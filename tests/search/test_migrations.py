@@ -61,3 +61,26 @@ def test_a_lexicon_still_read_from_the_files_is_left_alone() -> None:
     kinds.forwards(apps, None)
     assert not ConceptTerm.objects.exists()
     assert not LexiconRevision.objects.filter(number__gt=0).exists()
+
+
+collisions = importlib.import_module("insaf.search.migrations.0007_lexicon_collisions")
+
+
+def test_the_disability_terms_that_met_common_words_are_switched_off_and_back() -> None:
+    now = timezone.now()
+    for lang, text in [("ar", "أبكم"), ("ar-ma", "عمى"), ("ar", "أصم")]:
+        ConceptTerm.objects.create(concept="disability", lang=lang, text=text, changed_at=now)
+    LexiconRevision.objects.update_or_create(pk=1, defaults={"number": 3})
+    collisions.forwards(apps, None)
+    assert _rows() == {
+        ("disability", "أبكم", False),
+        ("disability", "عمى", False),
+        ("disability", "أصم", True),
+    }
+    assert LexiconRevision.objects.get(pk=1).number == 4
+    collisions.backwards(apps, None)
+    assert {active for _, _, active in _rows()} == {True}
+    collisions.forwards(apps, None)  # and nothing while the lexicon is read from the files
+    ConceptTerm.objects.all().delete()
+    collisions.forwards(apps, None)
+    assert not ConceptTerm.objects.exists()

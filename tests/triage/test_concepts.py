@@ -118,6 +118,21 @@ def test_a_valley_in_a_place_name_is_neither_a_bribe_nor_a_boy(text: str) -> Non
     assert {m.concept for m in lexicon.find(text)} & {"bribery", "child"} == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ابي اعرف شلون يراقبوني",  # "I want" (Gulf), not "أبكم" (mute) cut to "اب"
+        "اصيب ابن عمي ياسر في عينه",  # my uncle, not the Maghrebi "عمى" (blind)
+        "el 3am li fat sebni f nafs l blasa",  # last year
+        "گلبوا العربانات وتكسرت البضاعة",  # street vendors' carts
+    ],
+)
+def test_common_words_name_no_disability(text: str) -> None:
+    lexicon = Lexicon(read_terms(FOLDER))
+    assert "disability" not in {m.concept for m in lexicon.find(text)}
+    assert "disability" in {m.concept for m in lexicon.find("ابوي ضرير وموقوف من ثمن اشهر")}
+
+
 def test_the_kinds_of_documents_are_concepts_of_their_own() -> None:
     lexicon = Lexicon(read_terms(FOLDER))
     for text, concept in [
