@@ -143,21 +143,25 @@ def _split_audiences(now: datetime, limit: int, report: SendReport) -> None:
                 report.failed += 1
                 logger.warning("Outbox message %s to %s: %s", pk, message.audience, NOBODY_ERROR)
                 continue
+            # Each in the recipient's language (for a message written before the versions were,
+            # or a language without one: the default language's).
             default = [message.subject, message.body]
+            in_language = [
+                (address, message.versions.get(language, default))
+                for address, language in addresses
+            ]
             OutboxMessage.objects.bulk_create(
                 [
                     OutboxMessage(
                         channel=message.channel,
                         recipient_enc=encrypt(address, context=RECIPIENT_CONTEXT),
-                        # In the recipient's language (a message written before the versions
-                        # were, or a language without one: the default language's).
-                        subject=message.versions.get(language, default)[0],
-                        body=message.versions.get(language, default)[1],
+                        subject=subject,
+                        body=body,
                         reference=message.reference,
                         next_attempt_at=now,
                         created_at=message.created_at,
                     )
-                    for address, language in addresses
+                    for address, (subject, body) in in_language
                 ]
             )
             report.split += 1

@@ -20,7 +20,7 @@ lexicon lists common phrases ("أنا موظفة", "كنت راجعة"); this ru
   that is not one of the common adverbs ("kont msafra", "ana 3amya", "ana khayfa"), or by a
   feminine relation ("ana emmo": his mother).
 - Addressed as a woman: "انتي" (you, feminine) and the feminine imperatives an officer says to
-  the writer ("اسكتي", "تعالي", "ارجعي"; "ta3ali", "e2la3i"), in Arabic or Arabizi.
+  the writer ("اسكتي", "ارجعي"; "ta3ali", "e2la3i"), in Arabic or Arabizi.
 
 Pure Python, like the rest of ``insaf.text``; triage (insaf/triage/model.py) gives it as one
 feature to the vulnerable-group heads, which weigh it against the rest of the text.
@@ -242,15 +242,14 @@ def speaks_as_woman(words: Sequence[str], text: str) -> bool:
     if not _ARABIZI_OPENING.isdisjoint(words):
         lowered = [word.lower() if word.isascii() else "" for word in words]
         for index in range(len(lowered) - 1):
+            if lowered[index] not in _ARABIZI_FIRST_PERSON:
+                continue
             following = lowered[index + 1]
             if (
-                lowered[index] in _ARABIZI_FIRST_PERSON
-                and len(following) >= 4
+                len(following) >= 4
                 and following.endswith("a")
                 and following not in _ARABIZI_NOT_DESCRIPTIONS
                 and not following.startswith("ka")  # Moroccan verbs: "kont katsna" (I waited)
-            ) or (
-                lowered[index] in _ARABIZI_FIRST_PERSON and _ARABIZI_RELATION.fullmatch(following)
-            ):
+            ) or _ARABIZI_RELATION.fullmatch(following):
                 return True
     return False

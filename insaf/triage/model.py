@@ -80,8 +80,8 @@ FEATURES = (
 _AGE_WORD = re.compile(r"و?(\d{1,3})(ans?|years?|yrs?|yo|سنه|سنوات|سنين|عام|عاما)?")
 _AGE_BEFORE = re.compile(r"عمر\w*|بعمر\w*|سن\w*|aged?|agee?|3[eiou]?mr\w*")
 # Before a number in letters and its unit: "ابني البالغ ستة عشر عاما", "عنده تلاتاشر سنة" (he
-# is thirteen), "3ando tle3tasher sana" ("عندي 3 سيارات" has no unit of age: not an age).
-_AGE_HAS = re.compile(r"البالغه?|عند(?:ه|ها|ي|و)|3and(?:o|ou|ha|i)")
+# is thirteen); "عندي تلات عربيات" has no unit of age, and is no age.
+_AGE_HAS = re.compile(r"البالغه?|عند(?:ه|ها|ي|و)")
 _AGE_AFTER = frozenset(
     {"سنه", "سنوات", "سنين", "عام", "عاما", "an", "ans", "year", "years", "yr", "yrs", "yo"}
     # Arabizi: "3andi 15 sana", "3omro 16 sne".
@@ -145,7 +145,7 @@ _NUMBER_WORDS: dict[str, int] = {
     },
     "vingts": 20,
 }
-# "mon fils de huit ans", "ma fille de 4 ans": a relative, "de", then the age.
+# A relative, then the age: "my son (8)", "ابني ١٥", "mon fils de huit ans" ("de" between).
 _RELATIVES = frozenset(
     {"fils", "fille", "frere", "soeur", "pere", "mere", "enfant", "bebe", "garcon", "neveu"}
     | {"son", "daughter", "boy", "girl", "child", "brother", "sister", "father", "mother", "kid"}
@@ -281,10 +281,9 @@ def ages_of_words(words: Sequence[str], numbers: Sequence[int] | None = None) ->
             if not value or _number_word(after):  # the next word goes on with the number
                 continue
         before = words[start - 1] if start > 0 else ""
-        relative = before in _RELATIVES
         if before == "de" and start > 1:
             before = words[start - 2]
-            relative = before in _RELATIVES
+        relative = before in _RELATIVES
         if spelled:
             if (
                 _AGE_BEFORE.fullmatch(before)
@@ -361,7 +360,7 @@ class WordFeatures(NamedTuple):
     folded: str
     token_square: float  # the sum of the squared values
     char_count: int  # len(chars)
-    digits: bool  # whether it has a digit or writes a number in letters (may state an age)
+    number: bool  # whether it has a digit or writes a number in letters (may state an age)
 
 
 _HASHES = attrgetter("hashes")
@@ -403,7 +402,7 @@ def word_features(word: str, mode: str) -> WordFeatures:
         folded=folded,
         token_square=len(main) + ALTERNATE_VALUE**2 * len(alternate),
         char_count=len(chars),
-        digits=is_number(folded),
+        number=is_number(folded),
     )
 
 
@@ -465,7 +464,7 @@ class Featurizer:
         for name in block:
             column = _column(name)
             extra[column] = extra.get(column, 0.0) + CONCEPT_WEIGHT / math.sqrt(len(block))
-        numbers = [i for i, f in enumerate(features) if f.digits]
+        numbers = [i for i, f in enumerate(features) if f.number]
         if numbers:
             years = ages_of_words(list(map(_FOLDED, features)), numbers)
             if any(age < 18 for age in years):
