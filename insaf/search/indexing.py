@@ -23,10 +23,11 @@ from insaf.search.models import BANDS, SearchEntry
 from insaf.text import analyze_document
 from insaf.triage.labels import vulnerable_groups
 
-# (id, subject, place, text, language, then the FACET_FIELDS): what an entry is made of.
+# (id, subject, place, text, language, received_at, then the FACET_FIELDS): what an entry is
+# made of.
 Source = tuple[Any, ...]
 FACET_FIELDS = ("status", "kind", "category", "priority", "grave", "vulnerable_mask")
-SOURCE_FIELDS = ("pk", "subject", "place", "text", "language", *FACET_FIELDS)
+SOURCE_FIELDS = ("pk", "subject", "place", "text", "language", "received_at", *FACET_FIELDS)
 REINDEX_BATCH = 2000
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
@@ -77,7 +78,7 @@ def indexed_text(subject: str, place: str, text: str) -> str:
 # The columns of search_entry written by _insert, in the order build_entry gives them.
 COLUMNS: tuple[str, ...] = ("complaint_id", "body", "alt", "facets", "signature")
 COLUMNS += tuple(f"band{n}" for n in range(BANDS))
-COLUMNS += ("version",)
+COLUMNS += ("version", "received_at")
 # Raise it with every change to what an entry holds for the same text and lexicon (the analyser,
 # the concept matcher, the columns): entries of an older format are then counted as stale.
 # 2: a concept term's first letter is never read as a preposition.
@@ -102,7 +103,7 @@ Row = tuple[Any, ...]
 def build_entry(source: Source, concepts: list[str] | None = None) -> Row:
     """The search_entry row of one case and its spellings (pure computation, no database).
     ``concepts``: its text's concept tokens when they are known already (``Layer.tokens_from``)."""
-    pk, subject, place, text, language, *facets = source
+    pk, subject, place, text, language, received_at, *facets = source
     analysis = analyze_document(indexed_text(subject, place, text), language or None)
     signature = minhash.signature(analysis.main)
     if concepts is None:
@@ -115,6 +116,7 @@ def build_entry(source: Source, concepts: list[str] | None = None) -> Row:
         signature,
         *minhash.bands(signature),
         entry_version(),
+        received_at,
         analysis.spellings,
     )
 

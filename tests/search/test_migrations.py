@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.utils import timezone
 
-from insaf.search.models import ConceptTerm, LexiconRevision
+from insaf.search.models import ConceptTerm, LexiconRevision, SearchEntry
+from tests.search.conftest import FileCase
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +88,16 @@ def test_the_disability_terms_that_met_common_words_are_switched_off_and_back() 
     ConceptTerm.objects.all().delete()
     collisions.forwards(apps, None)
     assert not ConceptTerm.objects.exists()
+
+
+entry_dates = importlib.import_module("insaf.search.migrations.0008_entry_received_at")
+
+
+def test_the_entries_written_before_are_given_their_cases_received_date(
+    file_case: FileCase,
+) -> None:
+    received = dt.datetime(2025, 3, 31, 22, 30, tzinfo=dt.UTC)
+    case = file_case("طلب الموظف رشوة لتجديد جواز السفر", received_at=received)
+    SearchEntry.objects.filter(complaint=case).update(received_at=None)
+    entry_dates.fill(apps, SimpleNamespace(connection=connection))
+    assert SearchEntry.objects.get(complaint=case).received_at == received

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from insaf.accounts.roles import Role
 from insaf.complaints.enums import Status
@@ -153,6 +156,40 @@ def test_filters(cases: dict[str, Complaint]) -> None:
     assert refs("رشوة", filters=Filters(received_from=later)) == set()
 
 
+def test_a_date_filter_finds_a_case_received_at_the_turn_of_a_month(file_case: FileCase) -> None:
+    # 22:30 in UTC on 31 March is 01:30 on 1 April in Amman: the index has the UTC month.
+    first_of_april = file_case(BRIBE, received_at=dt.datetime(2025, 3, 31, 22, 30, tzinfo=dt.UTC))
+    may = file_case(BRIBE, received_at=dt.datetime(2025, 5, 2, 9, 0, tzinfo=dt.UTC))
+    with timezone.override(ZoneInfo("Asia/Amman")):
+        day = dt.date(2025, 4, 1)
+        assert refs("رشوة", filters=Filters(received_from=day, received_to=day)) == {
+            first_of_april.reference
+        }
+        march = Filters(received_from=dt.date(2025, 3, 1), received_to=dt.date(2025, 3, 31))
+        assert refs("رشوة", filters=march) == set()
+        assert refs("رشوة", filters=Filters(received_from=day)) == {
+            first_of_april.reference,
+            may.reference,
+        }
+        assert refs("رشوة", filters=Filters(received_to=day)) == {first_of_april.reference}
+
+
+def test_the_entry_carries_the_date_a_date_filter_asks_on_postgresql(file_case: FileCase) -> None:
+    from django.db import connection
+
+    received = dt.datetime(2024, 2, 29, 8, 15, tzinfo=dt.UTC)
+    case = file_case(BRIBE, received_at=received)
+    assert SearchEntry.objects.get(complaint=case).received_at == received
+    call_command("search", "reindex", "--no-progress", stdout=StringIO())
+    assert SearchEntry.objects.get(complaint=case).received_at == received
+    sql = str(Filters(received_from=dt.date(2024, 2, 1)).apply(Complaint.objects.all()).query)
+    if connection.vendor == "postgresql":
+        # Asked of the entry, where the planner can intersect it with the GIN index's matches.
+        assert '"search_entry"."received_at" >=' in sql
+    else:
+        assert '"complaints_complaint"."received_at" >=' in sql
+
+
 def test_vulnerable_filter(jordan: Org, file_case: FileCase) -> None:
     child = file_case("ضرب الشرطي ابني في المدرسة وطلب رشوة")
     other = file_case("طلب الموظف رشوة لتسريع المعاملة")
@@ -277,19 +314,23 @@ def test_every_postgresql_plan_gives_the_same_answer(
 
     if connection.vendor != "postgresql":
         pytest.skip("the plan choice exists on PostgreSQL only")
-    # (estimated density, entries the first slice streams, stream cost, index cost)
+    # (estimated density, the density from which a query streams, entries the first slice
+    # streams, stream cost, index cost)
     plans = [
-        (None, (20_000, 20_000), 1.3, 5.0),  # no statistics: streamed to the end
-        (0.5, (1, 1), 0.0, 5.0),  # one entry streamed, then the rest of the stream
-        (0.5, (1, 1), 1.3, 0.0),  # one entry streamed, then the GIN index (newest, then all)
-        (1e-6, (20_000, 20_000), 1.3, 5.0),  # rare: the GIN index at once
+        (None, 0.05, (20_000, 20_000), 1.3, 5.0),  # no statistics: streamed to the end
+        (0.5, 0.05, (1, 1), 0.0, 5.0),  # one entry streamed, then the rest of the stream
+        (0.5, 0.05, (1, 1), 1.3, 0.0),  # one entry streamed, then the GIN index (newest, all)
+        (0.02, 0.05, (1, 1), 1.3, 5.0),  # the GIN index among the newest entries (all of them)
+        (0.5, 1.0, (1, 1), 1.3, 5.0),  # the GIN index among the newest, the more, then all
+        (1e-6, 0.05, (20_000, 20_000), 1.3, 5.0),  # rare: the GIN index at once
     ]
     for window in (services.RANK_WINDOW, 2):
         monkeypatch.setattr(services, "RANK_WINDOW", window)
         for text in ["ثلاثة", "مركز الشرطة", "رشوه OR جواز", "انتظر*", '"مركز الشرطة"']:
             answers = []
-            for density, entries, stream_cost, index_cost in plans:
+            for density, stream_share, entries, stream_cost, index_cost in plans:
                 monkeypatch.setattr(services, "_density_on_postgresql", lambda *_a, d=density: d)
+                monkeypatch.setattr(services, "STREAM_SHARE", stream_share)
                 monkeypatch.setattr(services, "STREAM_ENTRIES", entries)
                 monkeypatch.setattr(services, "STREAM_ROW_COST", stream_cost)
                 monkeypatch.setattr(services, "INDEX_MATCH_COST", index_cost)
@@ -344,6 +385,43 @@ def test_a_stream_goes_on_or_turns_to_the_index_by_what_it_met(
     monkeypatch.setattr(services, "_density_on_postgresql", lambda *_a: 1e-6)
     monkeypatch.setattr(services, "INDEX_MATCH_COST", 1e9)
     assert window("رشوة") == ("index", None)
+
+
+def test_a_query_between_rare_and_common_asks_the_index_among_the_newest_then_streams(
+    file_case: FileCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    import insaf.search.services as services
+    from insaf.search.query import parse
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan choice exists on PostgreSQL only")
+    oldest = file_case("طلب الموظف رشوة لتجديد جواز السفر")
+    for _ in range(3):
+        file_case("تأخرت معاملة الهوية في الدائرة أسابيع")
+    second = file_case("طلب الشرطي رشوة مرة أخرى")
+    newest = file_case("طلب الشرطي رشوة عند الحاجز")
+    # Below the density from which a query streams: the GIN index first.
+    monkeypatch.setattr(services, "STREAM_SHARE", 10.0)
+    monkeypatch.setattr(services, "_density_on_postgresql", lambda *_a: 1.5)
+    monkeypatch.setattr(services, "RANK_WINDOW", 3)
+
+    def window() -> tuple[str, list[int] | None]:
+        found = services._window_postgresql(Complaint.objects.all(), parse("رشوة"), None, None)
+        assert found.rows is None  # never a scored stream: the ids are scored together
+        return ("index, newest", found.ids) if found.ids is not None else ("index", None)
+
+    # The four newest entries (twice a window of three at that density) hold two matches; the
+    # third is streamed from the entries just older (as far as four times what is wanted at
+    # the density met: eight entries).
+    assert window() == ("index, newest", [newest.pk, second.pk, oldest.pk])
+    # Too far to stream: the index for every match.
+    monkeypatch.setattr(services, "STREAM_ENTRIES", (1, 7))
+    assert window() == ("index", None)
+    # Two fill a window of two among the four newest.
+    monkeypatch.setattr(services, "RANK_WINDOW", 2)
+    assert window() == ("index, newest", [newest.pk, second.pk])
 
 
 def test_plan_choice_from_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
