@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from insaf.search import fuzzy, minhash
 from insaf.search.concepts import layer
@@ -91,9 +92,11 @@ def entry_version() -> str:
 
 
 def stale_entries() -> int:
-    """How many entries another version wrote (or an unknown one): ``insaf search reindex``
-    rewrites them."""
-    return SearchEntry.objects.exclude(version=entry_version()).count()  # NULL included
+    """How many entries another version wrote (or an unknown one), or have no received date (an
+    older release's process still writing during an upgrade: a date filter would miss them on
+    PostgreSQL): ``insaf search reindex`` rewrites them."""
+    stale = ~Q(version=entry_version()) | Q(version=None) | Q(received_at=None)
+    return SearchEntry.objects.filter(stale).count()
 
 
 # A row of COLUMNS, then the case's spellings for the fuzzy vocabulary (not a column).

@@ -269,13 +269,20 @@ def test_status_counts_the_entries_an_older_analyser_or_lexicon_wrote(
     # One entry from before versions were recorded: stale.
     SearchEntry.objects.filter(pk=SearchEntry.objects.order_by("pk")[0].pk).update(version=None)
     assert stale_entries() == 1
-    assert "Written by an older analyser or lexicon: 1 (run `insaf search reindex`)." in status()
+    assert "Written by an older analyser, lexicon or release: 1 (run `insaf search reindex`)." in (
+        status()
+    )
+    # Without a received date (written by an older release during an upgrade): stale, once.
+    first, second = SearchEntry.objects.order_by("pk").values_list("pk", flat=True)[:2]
+    SearchEntry.objects.filter(pk__in=[first, second]).update(received_at=None)
+    assert stale_entries() == 2
     # A new entry format (or lexicon): every entry is stale until the reindex.
     monkeypatch.setattr(indexing, "ENTRY_FORMAT", indexing.ENTRY_FORMAT + 1)
     assert stale_entries() == len(cases)
     call_command("search", "reindex", "--workers", "1", stdout=StringIO(), stderr=StringIO())
     assert stale_entries() == 0
     assert set(SearchEntry.objects.values_list("version", flat=True)) == {indexing.entry_version()}
+    assert not SearchEntry.objects.filter(received_at=None).exists()
 
 
 def test_ranking_covers_the_newest_matches_of_the_window(

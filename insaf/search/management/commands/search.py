@@ -4,7 +4,7 @@
     insaf search "تعذيب مركز" --limit 5
     insaf search "رشوة OR واسطة" --json --status registered --grave yes
     insaf search reindex            # rebuild the whole index, with a progress bar
-    insaf search status             # entries written by an older analyser or lexicon?
+    insaf search status             # entries written by an older analyser, lexicon or release?
 
 The query language is the officers' (insaf/search/query.py). Without ``--user`` every case is
 searched (whoever runs this holds the database anyway); with it, exactly that user's scope. With
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             "words",
             nargs="*",
             help='The query (quote it); "reindex" to rebuild the index; "status" to count the '
-            "entries an older analyser or lexicon wrote.",
+            "entries an older analyser, lexicon or release wrote.",
         )
         parser.add_argument(
             "--query", help="The query, when it is literally the word 'reindex' or 'status'."
@@ -153,7 +153,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{total} cases indexed; entries written now: version {entry_version()}.")
         if stale:
             self.stdout.write(
-                f"Written by an older analyser or lexicon: {stale} (run `insaf search reindex`)."
+                f"Written by an older analyser, lexicon or release: {stale} "
+                "(run `insaf search reindex`)."
             )
         else:
             self.stdout.write("Every entry is up to date.")
