@@ -350,13 +350,11 @@ def test_every_postgresql_plan_gives_the_same_answer(
             assert answers[0] and all(a == answers[0] for a in answers), (window, text)
 
 
-def test_a_stream_goes_on_or_turns_to_the_index_by_what_it_met(
-    file_case: FileCase, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def bribes(file_case: FileCase) -> tuple[Complaint, Complaint, Complaint]:
+    """Three cases that mention a bribe (oldest, second, newest), three that do not between the
+    first two; on PostgreSQL only, where the window's plan is chosen."""
     from django.db import connection
-
-    import insaf.search.services as services
-    from insaf.search.query import parse
 
     if connection.vendor != "postgresql":
         pytest.skip("the plan choice exists on PostgreSQL only")
@@ -365,70 +363,67 @@ def test_a_stream_goes_on_or_turns_to_the_index_by_what_it_met(
         file_case("تأخرت معاملة الهوية في الدائرة أسابيع")
     second = file_case("طلب الشرطي رشوة مرة أخرى")
     newest = file_case("طلب الشرطي رشوة عند الحاجز")
-    everyone = Complaint.objects.all()
+    return oldest, second, newest
+
+
+def _plan(word: str) -> tuple[str, list[int] | None]:
+    """How the window of ``word`` was found, and the ids it holds."""
+    import insaf.search.services as services
+    from insaf.search.query import parse
+
+    found = services._window_postgresql(Complaint.objects.all(), parse(word), None, None)
+    if found.rows is not None:
+        return "streamed", [row[0] for row in found.rows]
+    return ("index, newest", found.ids) if found.ids is not None else ("index", None)
+
+
+def test_a_stream_goes_on_or_turns_to_the_index_by_what_it_met(
+    bribes: tuple[Complaint, Complaint, Complaint], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import insaf.search.services as services
+
+    oldest, second, newest = bribes
     # Common by the statistics; the first slice streams the newest entry only.
     monkeypatch.setattr(services, "_density_on_postgresql", lambda *_a: 0.5)
     monkeypatch.setattr(services, "STREAM_ENTRIES", (1, 1))
-
-    def window(word: str) -> tuple[str, list[int] | None]:
-        found = services._window_postgresql(everyone, parse(word), None, None)
-        if found.rows is not None:
-            return "streamed", [row[0] for row in found.rows]
-        return ("index, newest", found.ids) if found.ids is not None else ("index", None)
-
     # A word the newest entry lacks: nothing met, so the GIN index finds the window.
-    assert window("جواز") == ("index", None)
+    assert _plan("جواز") == ("index", None)
     # A word it has: the stream goes on while that is the cheaper ...
     monkeypatch.setattr(services, "INDEX_MATCH_COST", 1e9)
-    assert window("رشوة") == ("streamed", [newest.pk, second.pk, oldest.pk])
+    assert _plan("رشوة") == ("streamed", [newest.pk, second.pk, oldest.pk])
     # ... and turns to the index when that is: first among the newest entries (as many as one
     # match in one entry says hold twice the window), which do not fill a window of 500 ...
     monkeypatch.setattr(services, "INDEX_MATCH_COST", 0.0)
-    assert window("رشوة") == ("index", None)
+    assert _plan("رشوة") == ("index", None)
     # ... and fill a window of two (the four newest entries hold two matches).
     monkeypatch.setattr(services, "RANK_WINDOW", 2)
-    assert window("رشوة") == ("index, newest", [newest.pk, second.pk])
+    assert _plan("رشوة") == ("index, newest", [newest.pk, second.pk])
     # Rare by the statistics: the index at once.
     monkeypatch.setattr(services, "_density_on_postgresql", lambda *_a: 1e-6)
     monkeypatch.setattr(services, "INDEX_MATCH_COST", 1e9)
-    assert window("رشوة") == ("index", None)
+    assert _plan("رشوة") == ("index", None)
 
 
 def test_a_query_between_rare_and_common_asks_the_index_among_the_newest_then_streams(
-    file_case: FileCase, monkeypatch: pytest.MonkeyPatch
+    bribes: tuple[Complaint, Complaint, Complaint], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from django.db import connection
-
     import insaf.search.services as services
-    from insaf.search.query import parse
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the plan choice exists on PostgreSQL only")
-    oldest = file_case("طلب الموظف رشوة لتجديد جواز السفر")
-    for _ in range(3):
-        file_case("تأخرت معاملة الهوية في الدائرة أسابيع")
-    second = file_case("طلب الشرطي رشوة مرة أخرى")
-    newest = file_case("طلب الشرطي رشوة عند الحاجز")
+    oldest, second, newest = bribes
     # Below the density from which a query streams: the GIN index first.
     monkeypatch.setattr(services, "STREAM_SHARE", 10.0)
     monkeypatch.setattr(services, "_density_on_postgresql", lambda *_a: 1.5)
     monkeypatch.setattr(services, "RANK_WINDOW", 3)
-
-    def window() -> tuple[str, list[int] | None]:
-        found = services._window_postgresql(Complaint.objects.all(), parse("رشوة"), None, None)
-        assert found.rows is None  # never a scored stream: the ids are scored together
-        return ("index, newest", found.ids) if found.ids is not None else ("index", None)
-
     # The four newest entries (twice a window of three at that density) hold two matches; the
     # third is streamed from the entries just older (as far as four times what is wanted at
-    # the density met: eight entries).
-    assert window() == ("index, newest", [newest.pk, second.pk, oldest.pk])
+    # the density met: eight entries), and the ids are scored together.
+    assert _plan("رشوة") == ("index, newest", [newest.pk, second.pk, oldest.pk])
     # Too far to stream: the index for every match.
     monkeypatch.setattr(services, "STREAM_ENTRIES", (1, 7))
-    assert window() == ("index", None)
+    assert _plan("رشوة") == ("index", None)
     # Two fill a window of two among the four newest.
     monkeypatch.setattr(services, "RANK_WINDOW", 2)
-    assert window() == ("index, newest", [newest.pk, second.pk])
+    assert _plan("رشوة") == ("index, newest", [newest.pk, second.pk])
 
 
 def test_plan_choice_from_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
