@@ -16,7 +16,6 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from insaf.search import fuzzy, minhash
 from insaf.search.concepts import layer
@@ -95,8 +94,8 @@ def stale_entries() -> int:
     """How many entries another version wrote (or an unknown one), or have no received date (an
     older release's process still writing during an upgrade: a date filter would miss them on
     PostgreSQL): ``insaf search reindex`` rewrites them."""
-    stale = ~Q(version=entry_version()) | Q(version=None) | Q(received_at=None)
-    return SearchEntry.objects.filter(stale).count()
+    # NULL versions included: exclude() negates the pair as a whole.
+    return SearchEntry.objects.exclude(version=entry_version(), received_at__isnull=False).count()
 
 
 # A row of COLUMNS, then the case's spellings for the fuzzy vocabulary (not a column).
