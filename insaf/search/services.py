@@ -428,10 +428,7 @@ def _window_postgresql(
     if (size - len(found)) / met * STREAM_ROW_COST <= met * span * INDEX_MATCH_COST:
         more = _streamed(cases, query, window_days, besides, upto=newest - first)
         return _Window(rows=found + list(more[: size - len(found)]))
-    recent = _indexed(cases, query, window_days).extra(
-        where=["search_entry.complaint_id > %s"], params=[newest - span]
-    )
-    ids = list(recent.values_list("id", flat=True)[:size])
+    ids = _indexed_after(cases, query, window_days, newest - span, size)
     return _Window(ids=ids) if len(ids) == size else _Window()
 
 
@@ -451,10 +448,7 @@ def _window_from_index(
     posting lists of every word are read whole, 90 ms for two common words at a million cases),
     where a stream at the density met usually reads a few thousand entries."""
     span = min(newest, math.ceil(2 * size / density))
-    recent = _indexed(cases, query, window_days).extra(
-        where=["search_entry.complaint_id > %s"], params=[newest - span]
-    )
-    ids = list(recent.values_list("id", flat=True)[:size])
+    ids = _indexed_after(cases, query, window_days, newest - span, size)
     if len(ids) == size or span >= newest:
         return _Window(ids=ids)  # the window is full, or holds every match
     if not ids:
@@ -475,6 +469,17 @@ def _window_from_index(
 def _indexed(cases: QuerySet[Complaint], query: Query, window_days: int | None) -> Any:
     """The matches taken from the GIN index, newest first."""
     return _matching(cases, query, newest_first=True, window_days=window_days, stream=False)
+
+
+def _indexed_after(
+    cases: QuerySet[Complaint], query: Query, window_days: int | None, after: int, size: int
+) -> list[int]:
+    """The ids of the newest ``size`` matches above entry ``after``, from the GIN index (its
+    matches and the key range intersected before any row is read)."""
+    recent = _indexed(cases, query, window_days).extra(
+        where=["search_entry.complaint_id > %s"], params=[after]
+    )
+    return list(recent.values_list("id", flat=True)[:size])
 
 
 def _streamed(
