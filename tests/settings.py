@@ -11,6 +11,9 @@ os.environ.setdefault("INSAF_HUEY_IMMEDIATE", "1")
 # The keyword rule unless a test installs a model (tests/triage): results must not depend on a
 # model a developer happens to have trained in var/.
 os.environ.setdefault("INSAF_TRIAGE_CLASSIFIER", "keywords")
+# Commands speak English in tests, whatever the locale of the machine running them (tests of the
+# command line's language set it themselves).
+os.environ.setdefault("INSAF_LANGUAGE", "en")
 
 from insaf.settings import *  # noqa: F403
 

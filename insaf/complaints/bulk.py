@@ -52,6 +52,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from insaf.audit.services import audit_record
 from insaf.audit.verbs import Verb
@@ -132,7 +134,11 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field or 'record'}: {self.message}"
+        return _("line %(line)s: %(field)s: %(message)s") % {
+            "line": self.line,
+            "field": self.field or _("record"),
+            "message": self.message,
+        }
 
 
 @dataclass(slots=True)
@@ -179,14 +185,19 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.dry_run:
-            return (
-                f"Dry run: {self.records - self.skipped} cases would be imported "
-                f"(skipped {self.skipped} already present); nothing was written."
-            )
-        return (
-            f"Imported {self.imported} cases (skipped {self.skipped} already present) in "
-            f"{self.seconds:.1f} s: {self.rate:.0f} cases/s"
-        )
+            return _(
+                "Dry run: %(count)s cases would be imported (skipped %(skipped)s already "
+                "present); nothing was written."
+            ) % {"count": self.records - self.skipped, "skipped": self.skipped}
+        return _(
+            "Imported %(count)s cases (skipped %(skipped)s already present) in %(seconds).1f s: "
+            "%(rate).0f cases/s"
+        ) % {
+            "count": self.imported,
+            "skipped": self.skipped,
+            "seconds": self.seconds,
+            "rate": self.rate,
+        }
 
 
 # --- Reading -------------------------------------------------------------------------------------
@@ -201,7 +212,7 @@ def read_rows(path: Path) -> Iterator[RawRow]:
         return _read_jsonl(path)
     if suffix == ".csv":
         return _read_csv(path)
-    raise ImportFileError(f"{path.name}: use a .jsonl or a .csv file.")
+    raise ImportFileError(_("%(file)s: use a .jsonl or a .csv file.") % {"file": path.name})
 
 
 def _open_binary(path: Path) -> io.BufferedReader:
@@ -217,17 +228,17 @@ def _read_jsonl(path: Path) -> Iterator[RawRow]:
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError:
-                yield number, "the line is not valid UTF-8"
+                yield number, _("the line is not valid UTF-8")
                 continue
             if not line.strip():
                 continue
             try:
                 value = json.loads(line)
             except ValueError as exc:
-                yield number, f"not valid JSON ({exc})"
+                yield number, _("not valid JSON (%(reason)s)") % {"reason": exc}
                 continue
             if not isinstance(value, dict):
-                yield number, "each line must be a JSON object"
+                yield number, _("each line must be a JSON object")
                 continue
             yield number, value
 
@@ -246,18 +257,31 @@ def _read_csv(path: Path) -> Iterator[RawRow]:
             unknown = [name for name in columns if name not in CSV_COLUMNS]
             if unknown:
                 raise ImportFileError(
-                    f"{path.name}, line 1: unknown column(s): {', '.join(unknown)}. "
-                    f"Columns: {', '.join(sorted(CSV_COLUMNS))}."
+                    _("%(file)s, line 1: unknown column(s): %(unknown)s. Columns: %(columns)s.")
+                    % {
+                        "file": path.name,
+                        "unknown": ", ".join(unknown),
+                        "columns": ", ".join(sorted(CSV_COLUMNS)),
+                    }
                 )
             if len(set(columns)) != len(columns):
-                raise ImportFileError(f"{path.name}, line 1: a column is named twice.")
+                raise ImportFileError(
+                    _("%(file)s, line 1: a column is named twice.") % {"file": path.name}
+                )
             previous = reader.line_num
             for cells in reader:
                 start, previous = previous + 1, reader.line_num
                 if not any(cell.strip() for cell in cells):
                     continue
                 if len(cells) != len(columns):
-                    yield start, f"{len(cells)} cells where the header has {len(columns)}"
+                    yield (
+                        start,
+                        _("%(cells)s cells where the header has %(columns)s")
+                        % {
+                            "cells": len(cells),
+                            "columns": len(columns),
+                        },
+                    )
                     continue
                 record: dict[str, Any] = {}
                 person: dict[str, str] = {}
@@ -273,10 +297,14 @@ def _read_csv(path: Path) -> Iterator[RawRow]:
                 yield start, record
         except UnicodeDecodeError:
             raise ImportFileError(
-                f"{path.name}: not valid UTF-8 (after line {reader.line_num})."
+                _("%(file)s: not valid UTF-8 (after line %(line)s).")
+                % {"file": path.name, "line": reader.line_num}
             ) from None
         except csv.Error as exc:
-            raise ImportFileError(f"{path.name}, line {reader.line_num}: {exc}") from None
+            raise ImportFileError(
+                _("%(file)s, line %(line)s: %(reason)s")
+                % {"file": path.name, "line": reader.line_num, "reason": exc}
+            ) from None
 
 
 # --- Checking ------------------------------------------------------------------------------------
@@ -318,30 +346,41 @@ class _Checker:
             errors.append(RowError(line, name, message))
 
         for name in sorted(set(raw) - FIELDS):
-            fail(name, "unknown field")
+            fail(name, _("unknown field"))
 
         country_code = _text(raw.get("country"), "country", fail) or self.default_country or ""
         country_code = country_code.strip().upper()
         country = self.lookups.countries.get(country_code)
         if not country_code:
-            fail("country", "missing (or give --country)")
+            fail("country", _("missing (or give --country)"))
         elif country is None:
-            fail("country", f"unknown country {country_code!r}: use the ISO code of a member state")
+            fail(
+                "country",
+                _("unknown country %(code)s: use the ISO code of a member state")
+                % {"code": repr(country_code)},
+            )
         elif self.default_country and country_code != self.default_country:
-            fail("country", f"{country_code} is not the country imported ({self.default_country})")
+            fail(
+                "country",
+                _("%(code)s is not the country imported (%(imported)s)")
+                % {"code": country_code, "imported": self.default_country},
+            )
         elif country_code != self.served:
             fail(
                 "country",
-                f"{country_code}: this node holds the cases of {self.served} only "
-                "(import them on that member state's node)",
+                _(
+                    "%(code)s: this node holds the cases of %(served)s only (import them on that "
+                    "member state's node)"
+                )
+                % {"code": country_code, "served": self.served},
             )
         zone = ZoneInfo(country.timezone) if country is not None else dt.UTC
 
         external_id = _text(raw.get("external_id"), "external_id", fail, numbers=True).strip()
         if "external_id" not in raw or not external_id:
-            fail("external_id", "missing")
+            fail("external_id", _("missing"))
         elif len(external_id) > EXTERNAL_ID_MAX:
-            fail("external_id", f"longer than {EXTERNAL_ID_MAX} characters")
+            fail("external_id", _("longer than %(max)s characters") % {"max": EXTERNAL_ID_MAX})
 
         text = _text(raw.get("text"), "text", fail)
         kind = _text(raw.get("kind"), "kind", fail) or None
@@ -352,9 +391,9 @@ class _Checker:
         occurred_at = _moment(raw.get("occurred_at"), "occurred_at", zone, fail)
         received_at = _moment(raw.get("received_at"), "received_at", zone, fail)
         if received_at is not None and received_at > self.now + FUTURE_TOLERANCE:
-            fail("received_at", "the date is in the future")
+            fail("received_at", _("the date is in the future"))
         if occurred_at is not None and received_at is not None and occurred_at > received_at:
-            fail("occurred_at", "after the date the case was received")
+            fail("occurred_at", _("after the date the case was received"))
         status = _choice(raw.get("status"), "status", Status, Status.REGISTERED, fail)
         channel = _choice(raw.get("channel"), "channel", Channel, Channel.IMPORT, fail)
         complainant = _person(raw.get("complainant"), fail)
@@ -374,18 +413,25 @@ class _Checker:
         governorate_id = _identifier(raw.get("governorate"), "governorate", fail)
         if country is not None:
             if unit_id is not None and unit_id not in self.lookups.units(country.pk):
-                fail("unit_complained_about", f"no unit {unit_id} in {country.pk}")
+                fail(
+                    "unit_complained_about",
+                    _("no unit %(unit)s in %(country)s") % {"unit": unit_id, "country": country.pk},
+                )
             if governorate_id is not None and governorate_id not in self.lookups.governorates(
                 country.pk
             ):
-                fail("governorate", f"no governorate {governorate_id} in {country.pk}")
+                fail(
+                    "governorate",
+                    _("no governorate %(governorate)s in %(country)s")
+                    % {"governorate": governorate_id, "country": country.pk},
+                )
             # The same test build_person applies when the case is written.
             if (
                 complainant is not None
                 and complainant.phone.strip()
                 and not normalise_phone(complainant.phone, calling_code=country.calling_code)
             ):
-                fail("complainant.phone", "not a valid phone number")
+                fail("complainant.phone", _("not a valid phone number"))
 
         if errors or country is None:
             return None, errors
@@ -422,7 +468,7 @@ def _text(value: Any, name: str, fail: Fail, *, numbers: bool = False) -> str:
         return value
     if numbers and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    fail(name, "must be a string")
+    fail(name, _("must be a string"))
     return ""
 
 
@@ -431,7 +477,7 @@ def _flag(value: Any, name: str, fail: Fail) -> bool:
         return bool(value)
     if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
         return value.strip().lower() in _TRUE
-    fail(name, "must be true or false")
+    fail(name, _("must be true or false"))
     return False
 
 
@@ -445,7 +491,7 @@ def _moment(value: Any, name: str, zone: ZoneInfo | dt.timezone, fail: Fail) -> 
             pass
         else:
             return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
-    fail(name, "not an ISO 8601 date or date and time")
+    fail(name, _("not an ISO 8601 date or date and time"))
     return None
 
 
@@ -463,7 +509,7 @@ def _choice(value: Any, name: str, choices: type[_Choice], default: _Choice, fai
         return default
     if isinstance(value, str) and value.strip() in _CHOICES[choices]:
         return choices(value.strip())
-    fail(name, f"must be one of {', '.join(choices.values)}")
+    fail(name, _("must be one of %(choices)s") % {"choices": ", ".join(choices.values)})
     return default
 
 
@@ -474,7 +520,7 @@ def _identifier(value: Any, name: str, fail: Fail) -> int | None:
         return value
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
-    fail(name, "must be an id (a positive whole number)")
+    fail(name, _("must be an id (a positive whole number)"))
     return None
 
 
@@ -482,10 +528,10 @@ def _person(value: Any, fail: Fail) -> PersonInput | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        fail("complainant", "must be an object with name, phone, email, national_id")
+        fail("complainant", _("must be an object with name, phone, email, national_id"))
         return None
     for name in sorted(set(value) - set(COMPLAINANT_FIELDS)):
-        fail(f"complainant.{name}", "unknown field")
+        fail(f"complainant.{name}", _("unknown field"))
 
     def get(name: str) -> str:
         return _text(value.get(name), f"complainant.{name}", fail, numbers=True)
@@ -704,7 +750,10 @@ class BatchFailed(Exception):
     def __init__(self, first_line: int, cause: BaseException) -> None:
         self.first_line = first_line
         self.cause = cause
-        super().__init__(f"the batch starting on line {first_line} failed: {cause!r}")
+        super().__init__(
+            _("the batch starting on line %(line)s failed: %(cause)s")
+            % {"line": first_line, "cause": repr(cause)}
+        )
 
 
 class _Sink:
@@ -833,14 +882,20 @@ def import_file(
     served = served_country_code()
     if served is None:
         raise ImportFileError(
-            "This is a secretariat node: it holds no cases. Import them on the member state's node."
+            _(
+                "This is a secretariat node: it holds no cases. Import them on the member state's "
+                "node."
+            )
         )
     lookups = _Lookups()
     if default_country and default_country not in lookups.countries:
-        raise ImportFileError(f"--country {default_country}: not a member state.")
+        raise ImportFileError(
+            _("--country %(code)s: not a member state.") % {"code": default_country}
+        )
     if default_country and default_country != served:
         raise ImportFileError(
-            f"--country {default_country}: this node holds the cases of {served} only."
+            _("--country %(code)s: this node holds the cases of %(served)s only.")
+            % {"code": default_country, "served": served}
         )
     checker = _Checker(lookups, default_country, served)
 
@@ -866,7 +921,13 @@ def import_file(
             lines = seen[record.country]
             first_line = lines.setdefault(record.external_id, line)
             if first_line != line:
-                error(RowError(line, "external_id", f"the same as on line {first_line}"))
+                error(
+                    RowError(
+                        line,
+                        "external_id",
+                        _("the same as on line %(line)s") % {"line": first_line},
+                    )
+                )
     existing = {code: _existing_ids(code, list(ids)) for code, ids in seen.items()}
     report.skipped = sum(len(ids) for ids in existing.values())
     if not report.ok or dry_run:
@@ -902,10 +963,15 @@ def import_file(
     try:
         for line, raw in read_rows(path):
             if isinstance(raw, str):
-                raise ImportFileError(f"line {line}: {raw} (the file changed since it was checked)")
+                raise ImportFileError(
+                    _("line %(line)s: %(error)s (the file changed since it was checked)")
+                    % {"line": line, "error": raw}
+                )
             record, errors = checker.check(line, raw)
             if record is None:
-                raise ImportFileError(f"{errors[0]} (the file changed since it was checked)")
+                raise ImportFileError(
+                    _("%(error)s (the file changed since it was checked)") % {"error": errors[0]}
+                )
             if record.external_id in existing[record.country]:
                 continue
             batch = pending[record.country]
@@ -923,6 +989,14 @@ def import_file(
 
 
 # --- Progress ------------------------------------------------------------------------------------
+# The phases the bar is told of (import_file's, and the reindex's), as it shows them.
+PHASES = {
+    "checking": gettext_lazy("checking"),
+    "importing": gettext_lazy("importing"),
+    "indexing": gettext_lazy("indexing"),
+}
+
+
 class ProgressBar:
     """A one-line progress bar, redrawn at most every ``interval`` seconds, for a terminal
     (``tty``); otherwise a line at each tenth of the way, so that logs stay short. A phase is
@@ -970,12 +1044,13 @@ class ProgressBar:
     def _line(self, done: int, total: int, now: float) -> str:
         elapsed = now - self._started
         rate = done / elapsed if elapsed > 0 else 0.0
+        phase = f"{PHASES.get(self._phase, self._phase)!s:<10}"
         if total <= 0:
-            return f"{self._phase:<10} {done:,} records {rate:,.0f}/s"
+            counted = _("%(done)s records %(rate)s/s")
+            return f"{phase} " + counted % {"done": f"{done:,}", "rate": f"{rate:,.0f}"}
         filled = self.width * min(done, total) // total
         bar = "#" * filled + "." * (self.width - filled)
-        eta = (total - done) / rate if rate > 0 else 0.0
-        return (
-            f"{self._phase:<10} [{bar}] {done:,}/{total:,} {100 * done / total:3.0f}% "
-            f"{rate:,.0f}/s ETA {eta:,.0f} s"
-        )
+        seconds = (total - done) / rate if rate > 0 else 0.0
+        eta = _("ETA %(seconds)s s") % {"seconds": f"{seconds:,.0f}"}
+        share = f"{100 * done / total:3.0f}%"
+        return f"{phase} [{bar}] {done:,}/{total:,} {share} {rate:,.0f}/s {eta}"

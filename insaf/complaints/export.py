@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from insaf.accounts.access import can_see_personal_data
 from insaf.audit.services import audit_record
@@ -97,13 +98,22 @@ class ExportReport:
     with_identity: bool = False
 
     def summary(self) -> str:
-        text = f"Exported {self.count} cases in {self.seconds:.1f} s"
+        figures = {
+            "count": self.count,
+            "seconds": self.seconds,
+            "identities": self.identities,
+            "withheld": self.withheld,
+        }
         if self.with_identity:
-            text += (
-                f"; with the complainant's identity: {self.identities}; identity withheld "
-                f"(not allowed for this user): {self.withheld}"
+            return (
+                _(
+                    "Exported %(count)s cases in %(seconds).1f s; with the complainant's "
+                    "identity: %(identities)s; identity withheld (not allowed for this user): "
+                    "%(withheld)s."
+                )
+                % figures
             )
-        return text + "."
+        return _("Exported %(count)s cases in %(seconds).1f s.") % figures
 
 
 def export_cases(
@@ -157,16 +167,23 @@ def check_export(
 ) -> None:
     """ExportRefused unless the export may be done as asked."""
     if format not in FORMATS:
-        raise ExportRefused(f"Unknown format {format!r}: use csv or jsonl.")
+        raise ExportRefused(
+            _("Unknown format %(format)s: use csv or jsonl.") % {"format": repr(format)}
+        )
     if country and not Country.objects.filter(pk=country.upper()).exists():
-        raise ExportRefused(f"Unknown country {country!r}: use the ISO code of a member state.")
+        raise ExportRefused(
+            _("Unknown country %(code)s: use the ISO code of a member state.")
+            % {"code": repr(country)}
+        )
     if with_identity:
         if user is None:
-            raise ExportRefused("Exporting identities needs the user who asks (--user).")
+            raise ExportRefused(_("Exporting identities needs the user who asks (--user)."))
         if not reason.strip():
-            raise ExportRefused("Exporting identities needs a reason (--reason).")
+            raise ExportRefused(_("Exporting identities needs a reason (--reason)."))
         if not can_see_personal_data(user):
-            raise ExportRefused(f"{user.get_username()} may not see identities.")
+            raise ExportRefused(
+                _("%(user)s may not see identities.") % {"user": user.get_username()}
+            )
 
 
 def _cases(*, user: User | None, country: str | None, with_identity: bool) -> QuerySet[Complaint]:

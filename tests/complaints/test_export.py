@@ -192,3 +192,21 @@ def test_stdout_export(cases: list[Complaint]) -> None:
     call_command("export", "--format", "jsonl", stdout=out, stderr=err)
     assert len(out.getvalue().splitlines()) == 3
     assert err.getvalue().startswith("Exported 3 cases")
+
+
+def test_refusals_in_the_command_line_language(
+    tmp_path: Path, cases: list[Complaint], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INSAF_LANGUAGE", "ar")
+    with pytest.raises(CommandError) as refused:
+        _export(tmp_path, "--with-identity")
+    assert str(refused.value) == (
+        "رُفض التصدير: يتطلب تصدير الهويات تحديد المستخدم الذي يطلبه (--user)."
+    )
+    monkeypatch.setenv("INSAF_LANGUAGE", "fr")
+    with pytest.raises(CommandError) as refused:
+        _export(tmp_path, "--country", "XX")
+    assert str(refused.value) == (
+        "Export refusé : Pays inconnu 'XX' : utilisez le code ISO d'un État membre."
+    )
+    assert not (tmp_path / "out.csv").exists()

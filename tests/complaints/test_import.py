@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from insaf.accounts.roles import Role
 from insaf.audit.models import Event
@@ -460,6 +461,7 @@ def test_import_file_api_reports_errors_without_raising(
     assert {(e.line, e.field) for e in report.errors} >= {(1, "text"), (1, "complainant.name")}
 
 
+@translation.override("en")
 def test_progress_bar_on_a_terminal_and_in_a_log() -> None:
     written: list[str] = []
     bar = ProgressBar(written.append, tty=False)
@@ -545,3 +547,88 @@ def test_unit_ids_are_checked_against_the_country(
     report, _ = _import_fails(_jsonl(tmp_path / "u.jsonl", records), "--country", "JO")
     assert "line 2: unit_complained_about: must be an id" in report
     assert "line 1:" not in report
+
+
+# --- The command line's language -----------------------------------------------------------------
+def _bad_records() -> list[dict[str, Any]]:
+    records = _records()[:3]
+    records[1] = {**records[1], "external_id": "OLD-1"}
+    records[2] = {**records[2], "received_at": "2999-01-01T00:00:00Z"}
+    return records
+
+
+def test_import_errors_in_arabic_and_french(
+    tmp_path: Path, policy: CountryPolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same bad file, reported in the language the environment asks for; nothing written."""
+    path = _jsonl(tmp_path / "bad.jsonl", _bad_records())
+    monkeypatch.setenv("INSAF_LANGUAGE", "ar")
+    report, code = _import_fails(path)
+    assert code == 1
+    assert "السطر 2: external_id: مكرر، كما في السطر 1" in report
+    assert "السطر 3: received_at: التاريخ في المستقبل" in report
+    assert "2 خطأ في 3 سجل: لم يُستورد شيء." in report
+    monkeypatch.setenv("INSAF_LANGUAGE", "fr")
+    report, code = _import_fails(path)
+    assert code == 1
+    assert "ligne 2 : external_id : identique à celui de la ligne 1" in report
+    assert "ligne 3 : received_at : la date est dans le futur" in report
+    assert "rien n'a été importé" in report
+    monkeypatch.setenv("INSAF_LANGUAGE", "en")
+    report, _code = _import_fails(path)
+    assert "line 2: external_id: the same as on line 1" in report
+    assert not Complaint.objects.exists()
+
+
+def test_import_in_arabic_writes_what_it_writes_in_english(
+    tmp_path: Path, policy: CountryPolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the messages change with the language: the summary is Arabic, the cases the same."""
+    monkeypatch.setenv("INSAF_LANGUAGE", "ar")
+    out, err = _import(_jsonl(tmp_path / "old.jsonl", _records()), "--batch", "2")
+    assert out.startswith("استُوردت 5 قضية (وتُخطيت 0 موجودة مسبقاً)")
+    assert "الاستيراد" in err  # the progress bar's phase
+    cases = Complaint.objects.order_by("external_id")
+    assert [c.external_id for c in cases] == ["5", "OLD-1", "OLD-2", "OLD-3", "OLD-4"]
+    assert {c.language for c in cases} == {"ar", "fr"}
+    filed = CaseEvent.objects.filter(type=EventType.FILED)
+    assert filed.count() == 5 and all(e.data["imported"] is True for e in filed)
+
+
+def test_locale_of_the_shell_chooses_the_language(tmp_path: Path) -> None:
+    """End to end, as an administrator runs it: LANG=ar_JO.UTF-8 gives Arabic errors, and
+    LANGUAGE=fr French ones, with no INSAF_LANGUAGE set."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "INSAF_LANGUAGE"}}
+    env.update(INSAF_DEMO="1", INSAF_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="insaf.settings")
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        env.pop(name, None)
+    path = _jsonl(tmp_path / "bad.jsonl", [{"external_id": "X", "text": "قصير", "anonymous": True}])
+
+    def insaf(*args: str, **more: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*INSAF, *args],
+            env={**env, **more},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    assert insaf("migrate", "-v", "0").returncode == 0
+    arabic = insaf("import", str(path), "--country", "JO", LANG="ar_JO.UTF-8")
+    assert arabic.returncode == 1
+    assert "السطر 1: text:" in arabic.stderr
+    assert "لم يُستورد شيء" in arabic.stderr
+    french = insaf("import", str(path), "--country", "JO", LANG="ar_JO.UTF-8", LANGUAGE="fr")
+    assert "ligne 1 : text :" in french.stderr and "rien n'a été importé" in french.stderr
+    english = insaf("import", str(path), "--country", "JO", LANG="C.UTF-8")
+    assert "line 1: text:" in english.stderr and "nothing was imported" in english.stderr
+
+
+def test_progress_bar_speaks_the_active_language() -> None:
+    written: list[str] = []
+    bar = ProgressBar(written.append, tty=False, clock=iter([0.0, 1.0, 2.0]).__next__)
+    with translation.override("fr"):
+        bar("importing", 50, 100)
+    assert written[0].startswith("import     [" + "#" * 15)
+    assert "reste environ 1 s" in written[0]

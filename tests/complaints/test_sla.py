@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from django.core.management import call_command
 
 from insaf.accounts.roles import Role
@@ -100,6 +101,20 @@ def test_command(file_case: FileCase, capsys: object) -> None:
     call_command("sla", "sweep")
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert out.startswith("Examined 0 overdue cases; escalated 0")
+
+
+def test_command_in_french_and_arabic(
+    file_case: FileCase, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file_case()
+    monkeypatch.setenv("INSAF_LANGUAGE", "fr")
+    call_command("sla", "sweep")
+    assert capsys.readouterr().out.startswith(
+        "0 dossiers en retard examinés ; 0 escaladés (niveau 1 : 0, niveau 2 : 0, niveau 3 : 0)."
+    )
+    monkeypatch.setenv("INSAF_LANGUAGE", "ar")
+    call_command("sla", "sweep")
+    assert capsys.readouterr().out.startswith("فُحصت 0 قضية متأخرة؛ وصُعِّدت 0 (المستوى 1: 0")
 
 
 def test_oversight_officers_are_told_at_level_three(file_case: FileCase, jordan: Org) -> None:

@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from insaf.accounts.models import User
 from insaf.api.auth import token_create, token_revoke
 from insaf.api.models import ApiToken
+from insaf.core.commands import InsafCommand
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     help = "API tokens: 'token create USERNAME', 'token list [USERNAME]', 'token revoke PREFIX'."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -47,16 +50,31 @@ class Command(BaseCommand):
     def _create(self, username: str, name: str, days: int | None) -> None:
         user = User.objects.filter(username=username).first()
         if user is None or not user.is_active:
-            raise CommandError(f"No active staff user named {username!r}.")
+            raise CommandError(
+                _("No active staff user named %(username)s.") % {"username": repr(username)}
+            )
         if days is not None and days < 1:
-            raise CommandError("--days must be 1 or more.")
+            raise CommandError(_("--days must be 1 or more."))
         expires = timezone.now() + dt.timedelta(days=days) if days else None
         row, token = token_create(user=user, name=name, expires_at=expires)
         self.stdout.write(token)
+        if row.expires_at:
+            message = _(
+                "Token %(prefix)s… for %(username)s, expires %(date)s. Store it now: it is not "
+                "kept and cannot be shown again."
+            )
+        else:
+            message = _(
+                "Token %(prefix)s… for %(username)s. Store it now: it is not kept and cannot be "
+                "shown again."
+            )
         self.stderr.write(
-            f"Token {row.prefix}… for {user.username}"
-            + (f", expires {row.expires_at:%Y-%m-%d}" if row.expires_at else "")
-            + ". Store it now: it is not kept and cannot be shown again."
+            message
+            % {
+                "prefix": row.prefix,
+                "username": user.username,
+                "date": f"{row.expires_at:%Y-%m-%d}" if row.expires_at else "",
+            }
         )
 
     def _list(self, username: str | None) -> None:
@@ -64,12 +82,19 @@ class Command(BaseCommand):
         if username:
             tokens = tokens.filter(user__username=username)
         for row in tokens:
-            state = "revoked" if row.revoked_at else "active"
-            if row.revoked_at is None and row.expires_at and row.expires_at <= timezone.now():
-                state = "expired"
-            used = f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never"
+            # A token's state, in a context of its own: "revoked" alone is a column heading.
+            if row.revoked_at:
+                state = pgettext("API token", "revoked")
+            elif row.expires_at and row.expires_at <= timezone.now():
+                state = pgettext("API token", "expired")
+            else:
+                state = pgettext("API token", "active")
+            if row.last_used_at:
+                used = _("used %(when)s") % {"when": f"{row.last_used_at:%Y-%m-%d %H:%M}"}
+            else:
+                used = _("used never")
             self.stdout.write(
-                f"{row.prefix:<14} {row.user.username:<20} {state:<8} used {used:<16} {row.name}"
+                f"{row.prefix:<14} {row.user.username:<20} {state:<8} {used:<21} {row.name}"
             )
 
     def _revoke(self, prefix: str) -> None:
@@ -77,7 +102,8 @@ class Command(BaseCommand):
         matches = list(ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True))
         if len(matches) != 1:
             raise CommandError(
-                f"{len(matches)} active tokens have the prefix {prefix!r}; give exactly one."
+                _("%(count)s active tokens have the prefix %(prefix)s; give exactly one.")
+                % {"count": len(matches), "prefix": repr(prefix)}
             )
         token_revoke(matches[0])
-        self.stdout.write(f"Revoked {prefix}…")
+        self.stdout.write(_("Revoked %(prefix)s…") % {"prefix": prefix})

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from insaf.audit.models import Event
 from insaf.audit.services import audit_verify
+from insaf.core.commands import InsafCommand
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     help = "Audit log tools. 'verify' checks the hash chain from the first event to the last."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,15 +31,29 @@ class Command(BaseCommand):
         result = audit_verify()
         if not result.ok:
             raise CommandError(
-                f"Audit log broken at event #{result.broken_seq} (id {result.broken_id}): "
-                f"{result.reason}. {result.verified} events before it verified.",
+                _(
+                    "Audit log broken at event #%(seq)s (id %(id)s): %(reason)s. "
+                    "%(verified)s events before it verified."
+                )
+                % {
+                    "seq": result.broken_seq,
+                    "id": result.broken_id,
+                    "reason": result.reason,
+                    "verified": result.verified,
+                },
                 returncode=1,
             )
         head = options.get("head")
         if head and not Event.objects.filter(hash=head).exists():
             raise CommandError(
-                f"Audit log verified up to {result.verified} events, but the recorded head "
-                f"{head} is no longer in it: events were removed from the end.",
+                _(
+                    "Audit log verified up to %(verified)s events, but the recorded head "
+                    "%(head)s is no longer in it: events were removed from the end."
+                )
+                % {"verified": result.verified, "head": head},
                 returncode=1,
             )
-        self.stdout.write(f"Verified {result.verified} audit events. Head: {result.head}")
+        self.stdout.write(
+            _("Verified %(count)s audit events. Head: %(head)s")
+            % {"count": result.verified, "head": result.head}
+        )

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.utils.translation import gettext as _
 
 from insaf.accounts.models import User
 from insaf.complaints.export import FORMATS, ExportRefused, check_export, export_cases
+from insaf.core.commands import InsafCommand
 
 
 class _Stdout:
@@ -27,7 +28,7 @@ class _Stdout:
         self.command.stdout.write(text, ending="")
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     help = (
         "Export cases to CSV or JSONL. Identities are left out unless --with-identity is given "
         "with --user and --reason; the export is audited."
@@ -51,12 +52,11 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="Why identities are exported (audited).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        translation.activate("en")
         user = None
         if options["user"]:
             user = User.objects.filter(username=options["user"], is_active=True).first()
             if user is None:
-                raise CommandError(f"No active user {options['user']!r}.")
+                raise CommandError(_("No active user %(user)s.") % {"user": repr(options["user"])})
         arguments: dict[str, Any] = {
             "format": options["format"],
             "country": options["country"],
@@ -73,7 +73,7 @@ class Command(BaseCommand):
                 country=arguments["country"],
             )
         except ExportRefused as exc:
-            raise CommandError(f"Export refused: {exc}") from None
+            raise CommandError(_("Export refused: %(reason)s") % {"reason": exc}) from None
         output: Path | None = options["output"]
         if output is None:
             report = export_cases(_Stdout(self), **arguments)
@@ -81,7 +81,9 @@ class Command(BaseCommand):
             try:
                 descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:
-                raise CommandError(f"{output} exists: choose a new file.") from None
+                raise CommandError(
+                    _("%(file)s exists: choose a new file.") % {"file": output}
+                ) from None
             except OSError as exc:
                 raise CommandError(f"{output}: {exc.strerror or exc}") from None
             with open(descriptor, "w", encoding="utf-8", newline="") as stream:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from insaf.accounts.models import User
 from insaf.complaints.bulk import (
@@ -21,9 +21,10 @@ from insaf.complaints.bulk import (
     default_workers,
     import_file,
 )
+from insaf.core.commands import InsafCommand
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     help = (
         "Import historical cases of this node's member state from a .jsonl or .csv file: checked "
         "first (nothing is imported if any record is bad), then written in batches; records "
@@ -63,16 +64,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        translation.activate("en")
         if options["batch"] < 1:
-            raise CommandError("--batch must be at least 1.")
+            raise CommandError(_("--batch must be at least 1."))
         if options["workers"] < 1:
-            raise CommandError("--workers must be at least 1.")
+            raise CommandError(_("--workers must be at least 1."))
         user = None
         if options["user"]:
             user = User.objects.filter(username=options["user"], is_active=True).first()
             if user is None:
-                raise CommandError(f"No active user {options['user']!r}.")
+                raise CommandError(_("No active user %(user)s.") % {"user": repr(options["user"])})
         progress = None
         if not options["no_progress"]:
             progress = ProgressBar(
@@ -92,8 +92,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from None
         except BatchFailed as exc:
             raise CommandError(
-                f"Import stopped: {exc}. The batches written before it stay imported; run the "
-                "same import again to finish (records already imported are skipped).",
+                _(
+                    "Import stopped: %(reason)s. The batches written before it stay imported; run "
+                    "the same import again to finish (records already imported are skipped)."
+                )
+                % {"reason": exc},
                 returncode=3,
             ) from None
         if not report.ok:
@@ -101,9 +104,10 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             hidden = report.error_count - len(report.errors)
             if hidden:
-                self.stderr.write(f"... and {hidden} more errors.")
+                self.stderr.write(_("... and %(count)s more errors.") % {"count": hidden})
             raise CommandError(
-                f"{report.error_count} errors in {report.records} records: nothing was imported.",
+                _("%(errors)s errors in %(records)s records: nothing was imported.")
+                % {"errors": report.error_count, "records": report.records},
                 returncode=1,
             )
         self.stdout.write(report.summary())

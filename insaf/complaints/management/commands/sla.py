@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
 from insaf.complaints.sla import sla_sweep
+from insaf.core.commands import InsafCommand
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     help = "Deadlines. 'sweep' escalates overdue cases (running it twice escalates nothing twice)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -18,7 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = sla_sweep()
-        levels = ", ".join(f"level {k}: {v}" for k, v in report.escalated.items())
+        levels = ", ".join(
+            _("level %(level)s: %(count)s") % {"level": level, "count": count}
+            for level, count in report.escalated.items()
+        )
         self.stdout.write(
-            f"Examined {report.examined} overdue cases; escalated {report.total} ({levels})."
+            _("Examined %(examined)s overdue cases; escalated %(total)s (%(levels)s).")
+            % {"examined": report.examined, "total": report.total, "levels": levels}
         )

@@ -14,15 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
+from insaf.core.commands import InsafCommand
 from insaf.core.ical import ICalendarError, IcsHoliday, parse_holidays
 from insaf.core.models import Country, Holiday
 from insaf.core.services import holiday_add
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     help = "Public holidays of a member state: 'import' an iCalendar file, 'list' those entered."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,7 +51,7 @@ class Command(BaseCommand):
     def _import(self, *, country: Country, path: Path) -> None:
         holidays = _read_holidays(path)
         present = set(
-            country.holidays.filter(date__in=[day for day, _ in holidays]).values_list(
+            country.holidays.filter(date__in=[day for day, _name in holidays]).values_list(
                 "date", flat=True
             )
         )
@@ -59,23 +62,42 @@ class Command(BaseCommand):
         for day, name in new:
             self.stdout.write(f"  + {day.isoformat()}  {name}")
         self.stdout.write(
-            f"{country.pk}: added {len(new)} holiday(s) from {path.name}, "
-            f"skipped {len(holidays) - len(new)} already present."
+            _(
+                "%(country)s: added %(added)s holiday(s) from %(file)s, "
+                "skipped %(skipped)s already present."
+            )
+            % {
+                "country": country.pk,
+                "added": len(new),
+                "file": path.name,
+                "skipped": len(holidays) - len(new),
+            }
         )
 
     def _list(self, *, country: Country, year: int | None) -> None:
         holidays = country.holidays.order_by("date")
         if year is not None:
             if not dt.MINYEAR <= year <= dt.MAXYEAR:
-                raise CommandError(f"--year must be between {dt.MINYEAR} and {dt.MAXYEAR}.")
+                raise CommandError(
+                    _("--year must be between %(first)s and %(last)s.")
+                    % {"first": dt.MINYEAR, "last": dt.MAXYEAR}
+                )
             holidays = holidays.filter(date__year=year)
-        period = f" in {year}" if year is not None else ""
+        figures = {"country": country.pk, "count": len(holidays), "year": year}
         if not holidays:
-            self.stdout.write(f"{country.pk}: no holidays{period}.")
+            if year is None:
+                self.stdout.write(_("%(country)s: no holidays.") % figures)
+            else:
+                self.stdout.write(_("%(country)s: no holidays in %(year)s.") % figures)
             return
         for holiday in holidays:
-            self.stdout.write(f"{holiday.date.isoformat()}  {holiday.date:%a}  {holiday.name}")
-        self.stdout.write(f"{country.pk}: {len(holidays)} holiday(s){period}.")
+            # The weekday's abbreviation in the command's language ("Wed" in English).
+            weekday = date_format(holiday.date, "D")
+            self.stdout.write(f"{holiday.date.isoformat()}  {weekday}  {holiday.name}")
+        if year is None:
+            self.stdout.write(_("%(country)s: %(count)s holiday(s).") % figures)
+        else:
+            self.stdout.write(_("%(country)s: %(count)s holiday(s) in %(year)s.") % figures)
 
 
 def _country(code: str) -> Country:
@@ -83,7 +105,8 @@ def _country(code: str) -> Country:
     if country is None:
         known = ", ".join(Country.objects.order_by("pk").values_list("pk", flat=True))
         raise CommandError(
-            f"Unknown country {code!r}: use the ISO code of a member state ({known})."
+            _("Unknown country %(code)s: use the ISO code of a member state (%(known)s).")
+            % {"code": repr(code), "known": known}
         )
     return country
 
@@ -92,7 +115,9 @@ def _read_holidays(path: Path) -> list[IcsHoliday]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+        raise CommandError(
+            _("Cannot read %(path)s: %(error)s.") % {"path": path, "error": exc.strerror or exc}
+        ) from exc
     try:
         holidays = parse_holidays(data)
     except ICalendarError as exc:
@@ -101,14 +126,16 @@ def _read_holidays(path: Path) -> list[IcsHoliday]:
         problems = _name_problems(holidays)
     if problems:
         lines = "\n".join(f"  - {problem}" for problem in problems)
-        raise CommandError(f"{path.name} has problems; nothing was imported:\n{lines}")
+        heading = _("%(file)s has problems; nothing was imported:") % {"file": path.name}
+        raise CommandError(f"{heading}\n{lines}")
     return holidays
 
 
 def _name_problems(holidays: list[IcsHoliday]) -> list[str]:
     limit = Holiday._meta.get_field("name").max_length or 0
     return [
-        f"{day.isoformat()}: the name is {len(name)} characters long; at most {limit} fit"
+        _("%(date)s: the name is %(length)s characters long; at most %(limit)s fit")
+        % {"date": day.isoformat(), "length": len(name), "limit": limit}
         for day, name in holidays
         if limit and len(name) > limit
     ]
@@ -120,6 +147,9 @@ def _add(*, country: Country, day: dt.date, name: str) -> None:
     except ValidationError as exc:
         # Only a concurrent edit can get here, since present dates were filtered out just before.
         raise CommandError(
-            f"{day.isoformat()} could not be added ({'; '.join(exc.messages)}); "
-            "nothing was imported. Run the import again."
+            _(
+                "%(date)s could not be added (%(errors)s); nothing was imported. "
+                "Run the import again."
+            )
+            % {"date": day.isoformat(), "errors": "; ".join(exc.messages)}
         ) from exc

@@ -9,16 +9,18 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
 from insaf.audit.services import audit_record
 from insaf.audit.verbs import Verb
+from insaf.core.commands import InsafCommand
 from insaf.core.crypto import current_key_id
 from insaf.core.rotation import pending, rotate
 from insaf.keys import generate_key, new_key_id
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     help = (
         "Encryption keys. 'generate' prints a new key; 'rotate' re-encrypts every identity field "
         "under the first key of INSAF_ENCRYPTION_KEYS; 'status' counts rows still under older keys."
@@ -38,7 +40,10 @@ class Command(BaseCommand):
             self.stdout.write(generate_key(options["id"] or new_key_id()))
         elif action == "status":
             for label, count in pending().items():
-                self.stdout.write(f"{label}: {count} row(s) under older keys")
+                self.stdout.write(
+                    _("%(table)s: %(count)s row(s) under older keys")
+                    % {"table": label, "count": count}
+                )
         else:
             self._rotate(batch=options["batch"])
 
@@ -60,6 +65,10 @@ class Command(BaseCommand):
         )
         total = sum(rewritten.values())
         self.stdout.write(
-            f"Re-encrypted {total} row(s) under key {current_key_id()}: "
-            + ", ".join(f"{label} {count}" for label, count in rewritten.items())
+            _("Re-encrypted %(count)s row(s) under key %(key)s: %(tables)s")
+            % {
+                "count": total,
+                "key": current_key_id(),
+                "tables": ", ".join(f"{label} {count}" for label, count in rewritten.items()),
+            }
         )

@@ -11,9 +11,10 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext_lazy as _
 
+from insaf.core.commands import InsafCommand
 from insaf.text import analyze, normalize
 
 
@@ -30,7 +31,7 @@ HELP = _(
 )
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     # call_command(..., stdin=stream) reads from that stream instead of standard input.
     stealth_options = ("stdin",)
 

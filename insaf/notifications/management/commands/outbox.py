@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
+from insaf.core.commands import InsafCommand
 from insaf.notifications.models import Channel, OutboxMessage, OutboxStatus
 from insaf.notifications.sending import send_due
 
 AUDIENCE = "audience"
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     help = "The notification outbox: send what is due, or count messages by status and channel."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "send":
             report = send_due(limit=options["limit"])
-            self.stdout.write(f"Outbox: {report}.")
+            self.stdout.write(_("Outbox: %(report)s.") % {"report": report})
         else:
             self._status()
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from insaf.core.commands import InsafCommand
 from insaf.search import lexicon
 from insaf.text.concepts import LexiconError
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     help = (
         "The concept lexicon: `insaf concepts load` copies data/concepts into the database, "
         "`insaf concepts export [DIR]` writes it as CSV, `insaf concepts status` tells where it "
@@ -36,17 +38,31 @@ class Command(BaseCommand):
                 added, kept = lexicon.lexicon_load(actor=None)
             except LexiconError as error:
                 raise CommandError(str(error)) from None
-            self.stdout.write(f"Loaded {added} terms ({kept} were already in the database).")
+            self.stdout.write(
+                _("Loaded %(added)s terms (%(kept)s were already in the database).")
+                % {"added": added, "kept": kept}
+            )
         elif action == "export":
             self._export(options["folder"])
         else:
-            source = "the database" if lexicon.in_database() else f"{lexicon.folder()}"
             terms = lexicon.lexicon_terms()
-            concepts = len({t.concept for t in terms})
-            self.stdout.write(
-                f"Lexicon read from {source}: {len(terms)} terms in use, {concepts} concepts, "
-                f"revision {lexicon.revision()}."
-            )
+            figures: dict[str, Any] = {
+                "terms": len(terms),
+                "concepts": len({t.concept for t in terms}),
+                "revision": lexicon.revision(),
+            }
+            if lexicon.in_database():
+                message = _(
+                    "Lexicon read from the database: %(terms)s terms in use, %(concepts)s "
+                    "concepts, revision %(revision)s."
+                )
+            else:
+                message = _(
+                    "Lexicon read from %(folder)s: %(terms)s terms in use, %(concepts)s "
+                    "concepts, revision %(revision)s."
+                )
+                figures["folder"] = str(lexicon.folder())
+            self.stdout.write(message % figures)
 
     def _export(self, folder: str | None) -> None:
         if folder is None:
@@ -57,4 +73,6 @@ class Command(BaseCommand):
         concepts = sorted({t.concept for t in lexicon.lexicon_terms()})
         for concept in concepts:
             (target / f"{concept}.csv").write_text(lexicon.export_csv(concept), encoding="utf-8")
-        self.stdout.write(f"Wrote {len(concepts)} files to {target}.")
+        self.stdout.write(
+            _("Wrote %(count)s files to %(folder)s.") % {"count": len(concepts), "folder": target}
+        )

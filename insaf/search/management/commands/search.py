@@ -21,11 +21,12 @@ import json
 import re
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from insaf.accounts.models import User
 from insaf.complaints.bulk import ProgressBar
+from insaf.core.commands import InsafCommand
 from insaf.search.indexing import entry_version, reindex, stale_entries
 from insaf.search.models import SearchEntry
 from insaf.search.query import QueryError
@@ -39,17 +40,33 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {value!r}") from None
+        raise CommandError(
+            _("Not a date (YYYY-MM-DD): %(value)s") % {"value": repr(value)}
+        ) from None
+
+
+def _unknown(name: str) -> str:
+    """The message for a value of the filter ``name`` that is not one of its choices."""
+    messages = {
+        "status": _("Unknown status %(value)s; one of: %(allowed)s."),
+        "kind": _("Unknown kind %(value)s; one of: %(allowed)s."),
+        "category": _("Unknown category %(value)s; one of: %(allowed)s."),
+        "priority": _("Unknown priority %(value)s; one of: %(allowed)s."),
+        "group": _("Unknown group %(value)s; one of: %(allowed)s."),
+    }
+    return messages[name]
 
 
 def _choices(values: list[str] | None, allowed: list[str], name: str) -> tuple[str, ...]:
     for value in values or []:
         if value not in allowed:
-            raise CommandError(f"Unknown {name} {value!r}; one of: {', '.join(allowed)}.")
+            raise CommandError(
+                _unknown(name) % {"value": repr(value), "allowed": ", ".join(allowed)}
+            )
     return tuple(values or ())
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     help = (
         'Search cases: insaf search "QUERY" [--limit N] [--json] [filters]. Words must all '
         'match; "exact phrase", -exclude, a OR b, prefix*. `insaf search reindex` rebuilds the '
@@ -85,7 +102,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="reindex: no progress bar.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        translation.activate("en")
         words: list[str] = options["words"]
         if options["query"] is None and words == ["reindex"]:
             self._reindex(options)
@@ -95,7 +111,7 @@ class Command(BaseCommand):
             return
         text = options["query"] if options["query"] is not None else " ".join(words)
         if not text.strip():
-            raise CommandError('Give a query: insaf search "WORDS".')
+            raise CommandError(_('Give a query: insaf search "WORDS".'))
         from insaf.complaints.enums import Status
 
         filters = Filters(
@@ -114,14 +130,14 @@ class Command(BaseCommand):
         if options["user"]:
             user = User.objects.filter(username=options["user"], is_active=True).first()
             if user is None:
-                raise CommandError(f"No active user {options['user']!r}.")
+                raise CommandError(_("No active user %(user)s.") % {"user": repr(options["user"])})
         if not 1 <= options["limit"] <= 100:
-            raise CommandError("--limit must be between 1 and 100.")
+            raise CommandError(_("--limit must be between 1 and 100."))
         try:
             results = search(text, user=user, filters=filters, limit=options["limit"])
         except QueryError:
             raise CommandError(
-                "The query has no word to look for (only common words or exclusions)."
+                _("The query has no word to look for (only common words or exclusions).")
             ) from None
         rows: list[dict[str, Any]] = [
             {
@@ -138,26 +154,32 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         if not rows:
-            self.stdout.write("No case matches.")
+            self.stdout.write(_("No case matches."))
         for row in rows:
             plain = html.unescape(_TAGS.sub("", row["snippet"]))
             if row["matched"]:
-                why = f"  (matched: {row['matched']})"
+                why = "  " + _("(matched: %(reason)s)") % {"reason": row["matched"]}
             else:
-                why = "" if row["exact"] else "  (similar spelling)"
+                why = "" if row["exact"] else "  " + _("(similar spelling)")
             self.stdout.write(f"{row['reference']}  {row['score']:.3f}{why}  {plain}")
 
     def _status(self) -> None:
         total = SearchEntry.objects.count()
         stale = stale_entries()
-        self.stdout.write(f"{total} cases indexed; entries written now: version {entry_version()}.")
+        self.stdout.write(
+            _("%(count)s cases indexed; entries written now: version %(version)s.")
+            % {"count": total, "version": entry_version()}
+        )
         if stale:
             self.stdout.write(
-                f"Written by an older analyser, lexicon or release: {stale} "
-                "(run `insaf search reindex`)."
+                _(
+                    "Written by an older analyser, lexicon or release: %(count)s "
+                    "(run `insaf search reindex`)."
+                )
+                % {"count": stale}
             )
         else:
-            self.stdout.write("Every entry is up to date.")
+            self.stdout.write(_("Every entry is up to date."))
 
     def _reindex(self, options: dict[str, Any]) -> None:
         bar = None
@@ -170,4 +192,4 @@ class Command(BaseCommand):
                 draw("indexing", done, total)
 
         count = reindex(progress=bar, workers=options["workers"])
-        self.stdout.write(f"Indexed {count} cases.")
+        self.stdout.write(_("Indexed %(count)s cases.") % {"count": count})

@@ -15,15 +15,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
+from insaf.core.commands import InsafCommand
 from insaf.triage.engine import TriageResult
 
 BATCH = 256
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     help = (
         "Triage. Without an action: read JSON lines {id, text} on stdin and write one line of "
         "labels per input, in order (needs no database). 'train' rebuilds the model; 'evaluate "
@@ -60,19 +62,25 @@ class Command(BaseCommand):
             items, corrected = training_items(with_corrections=with_corrections)
         except DatabaseError as error:
             raise CommandError(
-                f"The corrections could not be read ({error}); use --no-corrections to train "
-                "on the development set alone."
+                _(
+                    "The corrections could not be read (%(error)s); use --no-corrections to "
+                    "train on the development set alone."
+                )
+                % {"error": error}
             ) from None
         model, path = train_and_install(items)
         self.stdout.write(
-            f"Trained {model.version} on {len(items)} texts ({corrected} officers' corrections); "
-            f"written to {path} and in use."
+            _(
+                "Trained %(version)s on %(count)s texts (%(corrected)s officers' corrections); "
+                "written to %(path)s and in use."
+            )
+            % {"version": model.version, "count": len(items), "corrected": corrected, "path": path}
         )
         test = training_file().with_name("test.jsonl")
         if test.exists():
             truth = read_jsonl(test)
             result = evaluate(truth, model.predict([t.text for t in truth]))
-            self.stdout.write(f"On the held-out test split ({test.name}):")
+            self.stdout.write(_("On the held-out test split (%(file)s):") % {"file": test.name})
             for line in result.lines()[:5]:
                 self.stdout.write("  " + line)
 
@@ -83,16 +91,18 @@ class Command(BaseCommand):
         path: Path = options["file"]
         model = current_model()
         if model is None:
-            raise CommandError("No triage model is installed: run `insaf triage train` first.")
+            raise CommandError(_("No triage model is installed: run `insaf triage train` first."))
         try:
             truth = read_jsonl(path)
         except (OSError, ValueError, KeyError) as error:
-            raise CommandError(f"{path}: not labelled JSON lines ({error}).") from None
+            raise CommandError(
+                _("%(path)s: not labelled JSON lines (%(error)s).") % {"path": path, "error": error}
+            ) from None
         result = evaluate(truth, model.predict([t.text for t in truth]))
         if options["json"]:
             self.stdout.write(json.dumps(result.__dict__, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"model {model.version}")
+        self.stdout.write(_("model %(version)s") % {"version": model.version})
         for line in result.lines():
             self.stdout.write(line)
 
@@ -138,7 +148,7 @@ def label_stream(source: TextIO, out: Any) -> None:
     pending: list[tuple[Any, str | None, str | None]] = []
 
     def flush() -> None:
-        texts = [text for _, text, error in pending if error is None and text is not None]
+        texts = [text for _id, text, error in pending if error is None and text is not None]
         nothing: list[str | None] = [None] * len(texts)
         labelled = iter(triage_many(texts, languages=nothing, kinds=nothing))
         for identifier, _text, error in pending:

@@ -1,0 +1,61 @@
+"""The language of the ``insaf`` command line, and the base of its commands.
+
+An administrator reads ``insaf import``'s errors, ``insaf sla sweep``'s summary and the other
+commands' messages in Arabic, English or French, like every page. The language comes from the
+environment, as for any command-line program: ``INSAF_LANGUAGE`` when set (``ar``, ``en`` or
+``fr``), otherwise the first of ``LANGUAGE`` (a colon-separated list of preferences), ``LC_ALL``,
+``LC_MESSAGES`` and ``LANG`` that is set, as gettext reads them (``ar_JO.UTF-8`` is Arabic). A
+locale naming another language, or none (``C``, ``POSIX``), gives English: the language of the
+commands' options and of Django's own commands.
+
+What a command writes into the database (demo data, audit entries, files it exports) does not
+depend on this language; only its messages do.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+LANGUAGES = ("ar", "en", "fr")
+DEFAULT = "en"
+# gettext's order: the first variable that is set decides (LANGUAGE may list several).
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def _language_of(locale: str) -> str | None:
+    """``ar`` for ``ar``, ``ar_JO``, ``ar_JO.UTF-8`` or ``ar-jo``; None for another language."""
+    code = locale.strip().split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+    return code if code in LANGUAGES else None
+
+
+def command_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the command line's messages (see the module's docstring)."""
+    environ = os.environ if environ is None else environ
+    chosen = environ.get("INSAF_LANGUAGE", "").strip()
+    if chosen:
+        return _language_of(chosen) or DEFAULT
+    for name in LOCALE_VARIABLES:
+        value = environ.get(name, "").strip()
+        if not value:
+            continue
+        if name == "LANGUAGE":
+            for preference in value.split(":"):
+                found = _language_of(preference)
+                if found:
+                    return found
+            continue  # gettext reads LANGUAGE, when it names nothing known, as unset
+        return _language_of(value) or DEFAULT
+    return DEFAULT
+
+
+class InsafCommand(BaseCommand):
+    """A management command of Insaf: it runs in the command line's language."""
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        with translation.override(command_language()):
+            return super().execute(*args, **options)
