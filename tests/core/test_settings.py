@@ -137,3 +137,16 @@ def test_keys_generate_works_without_any_configuration(tmp_path: Path) -> None:
 def test_key_ids_must_fit_in_a_token() -> None:
     with pytest.raises(ConfigurationError, match="letters, digits"):
         parse_encryption_keys("my key:" + generate_key("x").split(":", 1)[1])
+
+
+@pytest.mark.django_db
+def test_sqlite_commits_reach_the_disk_before_they_are_acknowledged() -> None:
+    """synchronous=FULL: in WAL mode NORMAL lets a power cut take back the last commits, and
+    with them complaints whose filers already hold a reference."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's pragmas")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL
