@@ -7,6 +7,7 @@ The variables (docs/CONFIGURATION.md lists them with examples):
 - ``DATABASE_URL``: default a SQLite file under var/ (WAL, busy timeout, foreign keys);
   ``postgres://...`` for PostgreSQL.
 - ``REDIS_URL``: optional; when set, background jobs and the cache use Redis.
+- ``INSAF_FILES_URL``: optional; ``s3://BUCKET...`` keeps case files in an S3-compatible store.
 - ``SECRET_KEY``, ``INSAF_ENCRYPTION_KEYS``, ``ALLOWED_HOSTS``: required in production.
 - ``INSAF_MODE``: ``national`` (default) or ``secretariat``; ``INSAF_COUNTRY``: the ISO alpha-2 code
   of the member state a national node serves.
@@ -25,6 +26,7 @@ import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from insaf.core.member_states import member_state_codes
+from insaf.core.storage import files_storage
 from insaf.env import ConfigurationError, env_bool, env_int, env_list, env_str
 from insaf.keys import generate_key, parse_encryption_keys
 
@@ -354,8 +356,11 @@ TIME_ZONE = "UTC"
 # --- Static and uploaded files -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Case files: on this server's disk under var/files, or in an S3-compatible object store shared
+# by every application server (INSAF_FILES_URL; insaf/core/storage.py).
+INSAF_FILES_URL = env_str("INSAF_FILES_URL")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": files_storage(INSAF_FILES_URL),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -364,8 +369,8 @@ STORAGES = {
         )
     },
 }
-# Case files live here, outside every served folder (there is no MEDIA_URL): downloads go through
-# a permission check in insaf/complaints/services/attachments.py.
+# Case files live outside every served folder (there is no MEDIA_URL): downloads go through a
+# permission check in insaf/complaints/services/attachments.py.
 MEDIA_ROOT = VAR_DIR / "files"
 INSAF_ATTACHMENT_MAX_BYTES = env_int("INSAF_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 INSAF_ATTACHMENTS_PER_CASE = env_int("INSAF_ATTACHMENTS_PER_CASE", 10)

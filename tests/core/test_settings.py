@@ -75,6 +75,7 @@ def test_redis_url_moves_jobs_and_cache_to_redis(tmp_path: Path) -> None:
         ({"DATABASE_URL": "mysql://root@localhost/insaf"}, "SQLite or PostgreSQL only"),
         ({"DATABASE_URL": "nonsense://x"}, "DATABASE_URL is not understood"),
         ({"INSAF_SESSION_SECONDS": "eight hours"}, "INSAF_SESSION_SECONDS must be a whole number"),
+        ({"INSAF_FILES_URL": "/srv/insaf/files"}, "INSAF_FILES_URL='/srv/insaf/files' is not"),
     ],
 )
 def test_mistakes_stop_start_up(
@@ -84,6 +85,18 @@ def test_mistakes_stop_start_up(
     assert result.returncode != 0
     assert "ConfigurationError" in result.stderr
     assert message in result.stderr
+
+
+def test_files_url_moves_case_files_to_an_object_store(tmp_path: Path) -> None:
+    probe = "import insaf.settings as s; print(s.STORAGES['default']['BACKEND'])"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INSAF_", "DATABASE_URL"))}
+    env.update(GOOD, INSAF_VAR_DIR=str(tmp_path), INSAF_FILES_URL="s3://insaf-files/jo")
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "storages.backends.s3.S3Storage"
+    assert _start(tmp_path).returncode == 0
 
 
 def test_secretariat_needs_no_country(tmp_path: Path) -> None:
