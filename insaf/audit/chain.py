@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
 GENESIS_HASH = "0" * 64
 CHAIN_FIELDS = (
@@ -66,6 +67,7 @@ class Verification:
     head: str
     broken_seq: int | None = None
     broken_id: int | None = None
+    # Why the chain breaks at ``broken_seq``, for a person: in the active language.
     reason: str = ""
 
     @property
@@ -81,11 +83,14 @@ def verify_rows(rows: Iterator[Mapping[str, Any]]) -> Verification:
         expected_seq = count + 1
         problem = ""
         if row["seq"] != expected_seq:
-            problem = f"sequence number {row['seq']} where {expected_seq} was expected"
+            problem = _("sequence number %(seq)s where %(expected)s was expected") % {
+                "seq": row["seq"],
+                "expected": expected_seq,
+            }
         elif row["prev_hash"] != previous:
-            problem = "its previous-hash link does not match the event before it"
+            problem = _("its previous-hash link does not match the event before it")
         elif event_hash(row) != row["hash"]:
-            problem = "its content does not match its hash"
+            problem = _("its content does not match its hash")
         if problem:
             return Verification(count, previous, row["seq"], row["id"], problem)
         previous = row["hash"]

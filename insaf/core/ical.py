@@ -4,7 +4,8 @@ Only all-day events are holidays: an office is closed for whole days, so an even
 day is more likely a meeting exported by mistake than a holiday, and is reported rather than
 guessed at. A multi-day event (an Eid of four days) becomes one holiday per day, DTEND being
 exclusive as RFC 5545 says. Every problem in a file is collected before anything is returned, so
-that an administrator can fix the file in one pass and an import is all or nothing.
+that an administrator can fix the file in one pass and an import is all or nothing. The problems
+are in the active language (``insaf holidays import`` runs in the command line's).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from icalendar import Calendar
 
 # A public holiday lasts days, not weeks; a longer event is almost always a typing error in DTEND
@@ -41,14 +44,16 @@ def parse_holidays(data: bytes) -> list[IcsHoliday]:
     calendar = _read_calendar(data)
     events = calendar.walk("VEVENT")
     if not events:
-        raise ICalendarError(["the file contains no events (VEVENT): nothing to import"])
+        raise ICalendarError([_("the file contains no events (VEVENT): nothing to import")])
     holidays: list[IcsHoliday] = []
     problems: list[str] = []
     for number, event in enumerate(events, start=1):
         try:
             holidays.extend(_event_days(event))
         except ValueError as exc:
-            problems.append(f"{_describe(event, number)}: {exc}")
+            problems.append(
+                _("%(event)s: %(problem)s") % {"event": _describe(event, number), "problem": exc}
+            )
     if problems:
         raise ICalendarError(_truncated(problems))
     return _merge_same_day(holidays)
@@ -60,17 +65,25 @@ def _read_calendar(data: bytes) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ICalendarError(
-            [f"the file is not UTF-8 text (invalid byte at position {exc.start})"]
+            [
+                _("the file is not UTF-8 text (invalid byte at position %(position)s)")
+                % {"position": exc.start}
+            ]
         ) from exc
     if not text.strip():
-        raise ICalendarError(["the file is empty"])
+        raise ICalendarError([_("the file is empty")])
     try:
         calendar = Calendar.from_ical(text)
     except ValueError as exc:
-        raise ICalendarError([f"not a valid iCalendar file: {_first_line(str(exc))}"]) from exc
+        raise ICalendarError(
+            [_("not a valid iCalendar file: %(error)s") % {"error": _first_line(str(exc))}]
+        ) from exc
     if calendar.name != "VCALENDAR":
         raise ICalendarError(
-            [f"the file must contain one VCALENDAR, not a bare {calendar.name} component"]
+            [
+                _("the file must contain one VCALENDAR, not a bare %(component)s component")
+                % {"component": calendar.name}
+            ]
         )
     return calendar
 
@@ -78,68 +91,78 @@ def _read_calendar(data: bytes) -> Any:
 def _event_days(event: Any) -> list[IcsHoliday]:
     if event.errors:
         prop, message = event.errors[0]
-        raise ValueError(f"{prop} is invalid ({message})")
+        raise ValueError(
+            _("%(property)s is invalid (%(error)s)") % {"property": prop, "error": message}
+        )
     if "RRULE" in event or "RDATE" in event:
         raise ValueError(
-            "recurring events (RRULE/RDATE) are not supported: list each year's date as its "
-            "own event"
+            _(
+                "recurring events (RRULE/RDATE) are not supported: list each year's date as "
+                "its own event"
+            )
         )
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
         return []
     name = _summary(event)
     if not name:
-        raise ValueError("has no SUMMARY, which is the holiday's name")
+        raise ValueError(_("has no SUMMARY, which is the holiday's name"))
     start = _all_day(event, "DTSTART")
     days = (_end(event, start) - start).days
     if days > MAX_EVENT_DAYS:
-        raise ValueError(f"lasts {days} days; a holiday may last at most {MAX_EVENT_DAYS}")
+        raise ValueError(
+            _("lasts %(days)s days; a holiday may last at most %(max)s")
+            % {"days": days, "max": MAX_EVENT_DAYS}
+        )
     return [(start + dt.timedelta(days=offset), name) for offset in range(days)]
 
 
 def _end(event: Any, start: dt.date) -> dt.date:
     """The exclusive end day; RFC 5545 makes an all-day event without DTEND last one day."""
     if "DTEND" in event and "DURATION" in event:
-        raise ValueError("has both DTEND and DURATION; give only one")
+        raise ValueError(_("has both DTEND and DURATION; give only one"))
     if "DURATION" in event:
         duration = _value(event, "DURATION")
         if not isinstance(duration, dt.timedelta) or duration % dt.timedelta(days=1):
-            raise ValueError("DURATION must be a whole number of days, such as P3D")
+            raise ValueError(_("DURATION must be a whole number of days, such as P3D"))
         end = start + duration
     elif "DTEND" in event:
         end = _all_day(event, "DTEND")
     else:
         return start + dt.timedelta(days=1)
     if end <= start:
-        raise ValueError(f"ends ({end.isoformat()}) on or before its first day")
+        raise ValueError(_("ends (%(end)s) on or before its first day") % {"end": end.isoformat()})
     return end
 
 
 def _all_day(event: Any, prop: str) -> dt.date:
     if prop not in event:
-        raise ValueError(f"has no {prop}")
+        raise ValueError(_("has no %(property)s") % {"property": prop})
     value = _value(event, prop)
     # datetime is a subclass of date, so it has to be ruled out first.
     if isinstance(value, dt.datetime):
         raise ValueError(
-            f"{prop} has a time of day ({value.isoformat()}); holidays must be all-day events "
-            f"({prop};VALUE=DATE:YYYYMMDD)"
+            _(
+                "%(property)s has a time of day (%(value)s); holidays must be all-day events "
+                "(%(property)s;VALUE=DATE:YYYYMMDD)"
+            )
+            % {"property": prop, "value": value.isoformat()}
         )
     if not isinstance(value, dt.date):
-        raise ValueError(f"{prop} is not a date of the form YYYYMMDD")
+        raise ValueError(_("%(property)s is not a date of the form YYYYMMDD") % {"property": prop})
     return value
 
 
 def _value(event: Any, prop: str) -> object:
     raw = event[prop]
     if isinstance(raw, list):
-        raise ValueError(f"has more than one {prop}")
+        raise ValueError(_("has more than one %(property)s") % {"property": prop})
     return getattr(raw, "dt", None)
 
 
 def _summary(event: Any) -> str:
     raw = event.get("SUMMARY", "")
     if isinstance(raw, list):
-        raise ValueError("has more than one SUMMARY")
+        raise ValueError(_("has more than one %(property)s") % {"property": "SUMMARY"})
     return " ".join(str(raw).split())
 
 
@@ -148,7 +171,9 @@ def _describe(event: Any, number: int) -> str:
         summary = _summary(event)
     except ValueError:
         summary = ""
-    return f"event {number} ({summary!r})" if summary else f"event {number}"
+    if summary:
+        return _("event %(number)s (%(summary)s)") % {"number": number, "summary": repr(summary)}
+    return _("event %(number)s") % {"number": number}
 
 
 def _merge_same_day(holidays: Iterable[IcsHoliday]) -> list[IcsHoliday]:
@@ -164,9 +189,12 @@ def _truncated(problems: list[str]) -> list[str]:
     if len(problems) <= MAX_REPORTED_PROBLEMS:
         return problems
     hidden = len(problems) - MAX_REPORTED_PROBLEMS
-    return [*problems[:MAX_REPORTED_PROBLEMS], f"... and {hidden} more problems"]
+    more = ngettext("... and %(count)s more problem", "... and %(count)s more problems", hidden) % {
+        "count": hidden
+    }
+    return [*problems[:MAX_REPORTED_PROBLEMS], more]
 
 
 def _first_line(message: str, limit: int = 200) -> str:
-    line = message.strip().splitlines()[0] if message.strip() else "unreadable content"
+    line = message.strip().splitlines()[0] if message.strip() else _("unreadable content")
     return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from insaf.core.crypto import decrypt, encrypt
 from insaf.notifications.backends import sender_for
@@ -51,8 +52,22 @@ class SendReport:
     split: int = 0
 
     def __str__(self) -> str:
-        text = f"sent {self.sent}, retried {self.retried}, failed {self.failed}"
-        return text + (f", {self.split} to an audience split" if self.split else "")
+        """The report for a person (``insaf outbox send``), in the active language."""
+        figures = {
+            "sent": self.sent,
+            "retried": self.retried,
+            "failed": self.failed,
+            "split": self.split,
+        }
+        if self.split:
+            return (
+                _(
+                    "sent %(sent)s, retried %(retried)s, failed %(failed)s, %(split)s to an "
+                    "audience split"
+                )
+                % figures
+            )
+        return _("sent %(sent)s, retried %(retried)s, failed %(failed)s") % figures
 
 
 def send_due(*, limit: int = 100, now: datetime | None = None) -> SendReport:
@@ -172,7 +187,7 @@ def _addresses_of(audience: str) -> list[tuple[str, str]]:
     holder reads their e-mail in (none for a malformed audience)."""
     from insaf.accounts.models import User
 
-    role, _, country = audience.rpartition("@")
+    role, _at, country = audience.rpartition("@")
     if not role or not country:
         return []
     return list(

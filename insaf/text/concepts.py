@@ -51,8 +51,24 @@ def terms_digest(terms: Iterable[Term]) -> str:
     return digest.hexdigest()[:16]
 
 
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for Django's catalogues (``makemessages`` collects it) and returns it
+    unchanged: ``insaf.text`` does not import Django, so the code that shows the message to a
+    person translates it."""
+    return message
+
+
 class LexiconError(ValueError):
-    """A lexicon file that does not follow the format (the message names the file and line)."""
+    """A lexicon file that does not follow the format (the message names the file and line).
+
+    ``str()`` is the message in English. ``message`` is its template, in Django's catalogues, and
+    ``params`` fills it: Django code shows ``gettext(error.message) % error.params``, in the
+    reader's language (``insaf concepts load`` does)."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(message % params)
 
 
 @dataclass(frozen=True)
@@ -374,18 +390,44 @@ def read_terms(folder: Path) -> list[Term]:
             reader = csv.reader(handle)
             header = next(reader, None)
             if header is None or tuple(h.strip() for h in header) != COLUMNS:
-                raise LexiconError(f"{path.name}: the header must be {','.join(COLUMNS)}")
+                raise LexiconError(
+                    gettext_noop("%(file)s: the header must be %(columns)s"),
+                    file=path.name,
+                    columns=",".join(COLUMNS),
+                )
             for number, row in enumerate(reader, start=2):
                 if not row or not any(cell.strip() for cell in row):
                     continue
                 if len(row) != len(COLUMNS):
-                    raise LexiconError(f"{path.name}, line {number}: {len(row)} columns, not 4")
+                    raise LexiconError(
+                        gettext_noop(
+                            "%(file)s, line %(line)s: %(count)s columns, not %(expected)s"
+                        ),
+                        file=path.name,
+                        line=number,
+                        count=len(row),
+                        expected=len(COLUMNS),
+                    )
                 concept, lang, text = (cell.strip() for cell in row[:3])
                 if not re.fullmatch(r"[a-z][a-z_]*", concept):
-                    raise LexiconError(f"{path.name}, line {number}: bad concept {concept!r}")
+                    raise LexiconError(
+                        gettext_noop("%(file)s, line %(line)s: bad concept %(concept)s"),
+                        file=path.name,
+                        line=number,
+                        concept=repr(concept),
+                    )
                 if lang not in LANGS:
-                    raise LexiconError(f"{path.name}, line {number}: unknown lang {lang!r}")
+                    raise LexiconError(
+                        gettext_noop("%(file)s, line %(line)s: unknown lang %(lang)s"),
+                        file=path.name,
+                        line=number,
+                        lang=repr(lang),
+                    )
                 if not word_spans(text):
-                    raise LexiconError(f"{path.name}, line {number}: the term has no word")
+                    raise LexiconError(
+                        gettext_noop("%(file)s, line %(line)s: the term has no word"),
+                        file=path.name,
+                        line=number,
+                    )
                 terms.append(Term(concept, lang, text))
     return terms

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import translation
 
 from insaf.audit.chain import GENESIS_HASH, event_hash
 from insaf.audit.models import Event
@@ -127,7 +128,8 @@ def test_altered_row_is_found_and_named() -> None:
     events = _record_some(5)
     _drop_triggers()
     _raw("UPDATE audit_event SET actor_label = %s WHERE id = %s", ["intruder", events[2].pk])
-    result = audit_verify()
+    with translation.override("en"):  # the reason is in the active language
+        result = audit_verify()
     assert not result.ok
     assert result.broken_seq == 3
     assert result.broken_id == events[2].pk
@@ -175,7 +177,8 @@ def test_rehashed_forgery_is_still_found() -> None:
         "UPDATE audit_event SET actor_label = %s, hash = %s WHERE id = %s",
         ["intruder", event_hash(row), events[0].pk],
     )
-    result = audit_verify()
+    with translation.override("en"):
+        result = audit_verify()
     assert result.broken_seq == 2
     assert "previous-hash" in result.reason
 
@@ -195,6 +198,35 @@ def test_command_fails_naming_the_broken_event() -> None:
     with pytest.raises(CommandError, match=r"event #2 \(id \d+\)") as error:
         call_command("audit", "verify")
     assert error.value.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("ar", "(المعرّف {id}): محتواه لا يطابق بصمته."),
+        ("fr", "(id {id}) : son contenu ne correspond pas à son empreinte."),
+        ("en", "(id {id}): its content does not match its hash."),
+    ],
+)
+def test_command_gives_the_reason_in_the_command_line_language(
+    monkeypatch: pytest.MonkeyPatch, language: str, reason: str
+) -> None:
+    events = _record_some(3)
+    _drop_triggers()
+    _raw("UPDATE audit_event SET actor_label = %s WHERE id = %s", ["intruder", events[1].pk])
+    monkeypatch.setenv("INSAF_LANGUAGE", language)
+    with pytest.raises(CommandError) as error:
+        call_command("audit", "verify")
+    assert reason.format(id=events[1].pk) in str(error.value)
+
+
+def test_a_gap_is_named_in_the_command_line_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    events = _record_some(3)
+    _drop_triggers()
+    _raw("DELETE FROM audit_event WHERE id = %s", [events[1].pk])
+    monkeypatch.setenv("INSAF_LANGUAGE", "ar")
+    with pytest.raises(CommandError, match="الرقم التسلسلي 3 بينما كان المتوقع 2"):
+        call_command("audit", "verify")
 
 
 def test_command_detects_events_removed_from_the_end() -> None:

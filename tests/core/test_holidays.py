@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from insaf.audit.models import Event
 from insaf.core.ical import MAX_REPORTED_PROBLEMS, ICalendarError, parse_holidays
@@ -49,7 +50,8 @@ JORDAN_2025_DAYS = [
 
 
 def problems_of(data: bytes) -> tuple[str, ...]:
-    with pytest.raises(ICalendarError) as caught:
+    """The problems, in English: they are in the active language (the default is Arabic)."""
+    with translation.override("en"), pytest.raises(ICalendarError) as caught:
         parse_holidays(data)
     assert isinstance(caught.value, ValueError)
     return caught.value.problems
@@ -199,6 +201,7 @@ def test_a_flood_of_problems_is_cut_short() -> None:
     problems = problems_of(ics(*["SUMMARY:x"] * 50))
     assert len(problems) == MAX_REPORTED_PROBLEMS + 1
     assert problems[-1] == "... and 30 more problems"
+    assert problems_of(ics(*["SUMMARY:x"] * 21))[-1] == "... and 1 more problem"
 
 
 # --- insaf holidays import ------------------------------------------------------------------------
@@ -293,6 +296,33 @@ def test_a_bad_file_imports_nothing(tmp_path: Path) -> None:
     assert "  - event 3 ('Meeting'): DTSTART has a time of day" in message
     assert not Holiday.objects.exists()
     assert Event.objects.count() == events
+
+
+@pytest.mark.django_db
+def test_the_problems_are_in_the_command_line_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "bad.ics"
+    path.write_bytes(
+        ics(NEW_YEAR, "SUMMARY:Meeting\nDTSTART:20250101T100000Z", *["SUMMARY:x"] * 21)
+    )
+    monkeypatch.setenv("INSAF_LANGUAGE", "fr")
+    with pytest.raises(CommandError) as caught:
+        run("import", str(path), "--country", "JO")
+    assert str(caught.value).splitlines() == [
+        "Le fichier bad.ics comporte des erreurs ; rien n'a été importé :",
+        "  - événement 2 ('Meeting') : DTSTART comporte une heure (2025-01-01T10:00:00+00:00) ; "
+        "les jours fériés doivent être des événements d'une journée entière "
+        "(DTSTART;VALUE=DATE:AAAAMMJJ)",
+        *[f"  - événement {n} ('x') : n'a pas de DTSTART" for n in range(3, 22)],
+        "  - ... et 2 autres problèmes",
+    ]
+    path.write_bytes(b"")
+    monkeypatch.setenv("INSAF_LANGUAGE", "ar")
+    with pytest.raises(CommandError) as caught:
+        run("import", str(path), "--country", "JO")
+    assert str(caught.value) == "في الملف bad.ics مشكلات؛ لم يُستورد أي شيء:\n  - الملف فارغ"
+    assert not Holiday.objects.exists()
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.utils import timezone
 from huey.api import PeriodicTask
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from insaf.accounts.models import User
+from insaf.accounts.models import Membership, User
 from insaf.accounts.services import user_create, user_update
 from insaf.notifications import tasks
 from insaf.notifications.models import OutboxMessage, OutboxStatus
@@ -62,6 +62,24 @@ def test_outbox_send_prints_the_report(mailoutbox: list[Any]) -> None:
     assert _outbox("send") == "Outbox: sent 1, retried 0, failed 0.\n"
     assert _outbox("send") == "Outbox: sent 0, retried 0, failed 0.\n"
     assert len(mailoutbox) == 3
+
+
+def test_outbox_send_reports_in_the_command_line_language(
+    mailoutbox: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = User.objects.create_user("officer", email="officer@moi.example")
+    Membership.objects.create(user=officer, role="oversight_officer", country_id="JO")
+    notify_email(to=ADDRESS, subject="s", body="b")
+    notify_staff(role="oversight_officer", country="JO", compose=lambda: ("s", "b"))
+    monkeypatch.setenv("INSAF_LANGUAGE", "fr")
+    assert _outbox("send") == (
+        "File d'envoi : 2 envoyé(s), 0 reprogrammé(s), 0 en échec, 1 message(s) collectif(s) "
+        "réparti(s) entre leurs destinataires.\n"
+    )
+    assert len(mailoutbox) == 2
+    notify_email(to=ADDRESS, subject="s", body="b")
+    monkeypatch.setenv("INSAF_LANGUAGE", "ar")
+    assert _outbox("send") == ("صندوق الصادر: أُرسلت 1، وأُعيدت جدولة 0 لمحاولة لاحقة، وفشلت 0.\n")
 
 
 def test_outbox_status_counts_by_status_and_channel() -> None:

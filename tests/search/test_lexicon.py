@@ -7,10 +7,12 @@ import csv
 import io
 from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from insaf.accounts.roles import Role
 from insaf.audit.models import Event
@@ -56,6 +58,33 @@ def test_the_files_are_the_lexicon_until_it_is_loaded(jordan: Org) -> None:
     assert "Loaded 0 terms" in again.getvalue()
     assert Event.objects.filter(verb=Verb.LEXICON_LOADED).count() == 2
     assert lexicon.revision() == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "bad.csv, line 3: unknown lang 'xx'"),
+        ("ar", "bad.csv، السطر 3: رمز لغة غير معروف 'xx'"),
+        ("fr", "bad.csv, ligne 3 : langue inconnue 'xx'"),
+    ],
+)
+def test_a_bad_file_is_refused_in_the_command_line_language(
+    tmp_path: Path,
+    settings: SettingsWrapper,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    message: str,
+) -> None:
+    (tmp_path / "concepts").mkdir()
+    (tmp_path / "concepts" / "bad.csv").write_text(
+        "concept,lang,term,note\nbribery,ar,رشوة,\nbribery,xx,رشوة,\n", encoding="utf-8"
+    )
+    settings.INSAF_DATA_DIR = tmp_path
+    monkeypatch.setenv("INSAF_LANGUAGE", language)
+    with pytest.raises(CommandError) as error:
+        call_command("concepts", "load", stdout=StringIO())
+    assert str(error.value) == message
+    assert not ConceptTerm.objects.exists()
 
 
 def test_bad_terms_are_refused_and_change_nothing(jordan: Org) -> None:
