@@ -69,7 +69,7 @@ from insaf.search.models import ConceptTerm
 from insaf.search.query import QueryError
 from insaf.search.services import Filters, search
 from insaf.search.similar import case_link, case_merge, links_of, similar_cases
-from insaf.text.concepts import read_terms
+from insaf.text.concepts import LexiconError, read_terms
 from insaf.triage.labels import Vulnerable, vulnerable_mask
 from insaf.workspace import charts, dashboard
 from insaf.workspace.evidence import marked
@@ -742,6 +742,14 @@ def _concept_choices() -> list[tuple[str, str]]:
     return sorted(((code, c.name()) for code, c in names.items()), key=lambda pair: pair[1])
 
 
+def _files_problem(error: LexiconError) -> str:
+    """What an administrator is told when the lexicon files on the server do not follow the
+    format (data/concepts edited by hand): the file, the line, and what is wrong there."""
+    return _("The lexicon files cannot be read: %(problem)s. Nothing was changed.") % {
+        "problem": _(error.message) % error.params
+    }
+
+
 def _lexicon_page(
     request: HttpRequest, concept: str, form: ConceptTermForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -763,6 +771,11 @@ def _lexicon_page(
             for t in ConceptTerm.objects.filter(concept=concept)
         ]
     else:
+        try:
+            from_files = read_terms(lexicon.folder())
+        except LexiconError as error:
+            messages.error(request, _files_problem(error))
+            from_files = []
         terms = [
             {
                 "pk": None,
@@ -771,7 +784,7 @@ def _lexicon_page(
                 "note": "",
                 "active": True,
             }
-            for t in read_terms(lexicon.folder())
+            for t in from_files
             if t.concept == concept
         ]
     return render(
@@ -819,6 +832,9 @@ def lexicon_add(request: HttpRequest) -> HttpResponse:
         for field, message in error.fields.items():
             form.add_error(field if field in form.fields else None, str(message))
         return _lexicon_page(request, concept, form, status=422)
+    except LexiconError as error:  # the first term added loads the files
+        form.add_error(None, _files_problem(error))
+        return _lexicon_page(request, concept, form, status=422)
     messages.success(request, _("Term added. Searches use it at once; re-index for older cases."))
     return redirect(f"{reverse('workspace:lexicon')}?concept={concept}")
 
@@ -848,7 +864,11 @@ def lexicon_load_files(request: HttpRequest) -> HttpResponse:
     refused = _lexicon_allowed(request)
     if refused:
         return refused
-    added, kept = lexicon.lexicon_load(actor=request.user)  # type: ignore[arg-type]
+    try:
+        added, kept = lexicon.lexicon_load(actor=request.user)  # type: ignore[arg-type]
+    except LexiconError as error:
+        messages.error(request, _files_problem(error))
+        return redirect("workspace:lexicon")
     messages.success(
         request,
         _("Loaded %(added)d terms from the files (%(kept)d were already there).")
@@ -864,7 +884,12 @@ def lexicon_export(request: HttpRequest) -> HttpResponse:
     if refused:
         return refused
     concept = request.GET.get("concept") or None
-    response = HttpResponse(lexicon.export_csv(concept), content_type="text/csv; charset=utf-8")
+    try:
+        exported = lexicon.export_csv(concept)
+    except LexiconError as error:
+        messages.error(request, _files_problem(error))
+        return redirect("workspace:lexicon")
+    response = HttpResponse(exported, content_type="text/csv; charset=utf-8")
     name = f"concepts-{concept}.csv" if concept else "concepts.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

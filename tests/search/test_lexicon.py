@@ -157,3 +157,32 @@ def test_export_writes_files_in_the_lexicon_format(tmp_path: object, jordan: Org
     target = Path(str(tmp_path)) / "export"
     call_command("concepts", "export", str(target), stdout=StringIO())
     assert sorted(read_terms(target), key=repr) == sorted(read_terms(lexicon.folder()), key=repr)
+
+
+def test_bad_lexicon_files_are_named_on_the_page_and_change_nothing(
+    jordan: Org, tmp_path: Path, settings: SettingsWrapper
+) -> None:
+    """data/concepts edited by hand into a wrong shape: the page says which file and line, in
+    the administrator's language, and neither loading, adding nor exporting gives a server
+    error or writes anything."""
+    import shutil
+
+    shutil.copytree(lexicon.folder(), tmp_path / "concepts")
+    with (tmp_path / "concepts" / "conduct.csv").open("a", encoding="utf-8") as handle:
+        handle.write("bribery,xx,رشوة,\n")
+    lines = (tmp_path / "concepts" / "conduct.csv").read_text(encoding="utf-8").splitlines()
+    settings.INSAF_DATA_DIR = tmp_path
+    admin = sign_in_with_second_factor(Client(), jordan.staff[Role.NATIONAL_ADMIN])
+    problem = f"conduct.csv، السطر {len(lines)}: رمز لغة غير معروف &#x27;xx&#x27;"
+    page = admin.get("/work/lexicon/?concept=bribery", HTTP_ACCEPT_LANGUAGE="ar")
+    assert page.status_code == 200 and problem in page.content.decode()
+    loaded = admin.post("/work/lexicon/load/", follow=True)
+    assert loaded.status_code == 200 and problem in loaded.content.decode()
+    added = admin.post(
+        "/work/lexicon/add/", {"concept": "bribery", "lang": "ar-lev", "text": NEW_WORD}
+    )
+    assert added.status_code == 422 and problem in added.content.decode()
+    exported = admin.get("/work/lexicon/export.csv", follow=True)
+    assert problem in exported.content.decode()
+    assert not ConceptTerm.objects.exists()
+    assert lexicon.revision() == 0
