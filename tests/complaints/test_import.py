@@ -557,26 +557,48 @@ def _bad_records() -> list[dict[str, Any]]:
     return records
 
 
-def test_import_errors_in_arabic_and_french(
-    tmp_path: Path, policy: CountryPolicy, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "ar",
+            (
+                "السطر 2: external_id: مكرر، كما في السطر 1",
+                "السطر 3: received_at: التاريخ في المستقبل",
+                "2 خطأ في 3 سجل: لم يُستورد شيء.",
+            ),
+        ),
+        (
+            "fr",
+            (
+                "ligne 2 : external_id : identique à celui de la ligne 1",
+                "ligne 3 : received_at : la date est dans le futur",
+                "2 erreurs dans 3 enregistrements : rien n'a été importé.",
+            ),
+        ),
+        (
+            "en",
+            (
+                "line 2: external_id: the same as on line 1",
+                "line 3: received_at: the date is in the future",
+                "2 errors in 3 records: nothing was imported.",
+            ),
+        ),
+    ],
+)
+def test_import_errors_in_the_command_line_language(
+    tmp_path: Path,
+    policy: CountryPolicy,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    expected: tuple[str, ...],
 ) -> None:
     """The same bad file, reported in the language the environment asks for; nothing written."""
-    path = _jsonl(tmp_path / "bad.jsonl", _bad_records())
-    monkeypatch.setenv("INSAF_LANGUAGE", "ar")
-    report, code = _import_fails(path)
+    monkeypatch.setenv("INSAF_LANGUAGE", language)
+    report, code = _import_fails(_jsonl(tmp_path / "bad.jsonl", _bad_records()))
     assert code == 1
-    assert "السطر 2: external_id: مكرر، كما في السطر 1" in report
-    assert "السطر 3: received_at: التاريخ في المستقبل" in report
-    assert "2 خطأ في 3 سجل: لم يُستورد شيء." in report
-    monkeypatch.setenv("INSAF_LANGUAGE", "fr")
-    report, code = _import_fails(path)
-    assert code == 1
-    assert "ligne 2 : external_id : identique à celui de la ligne 1" in report
-    assert "ligne 3 : received_at : la date est dans le futur" in report
-    assert "rien n'a été importé" in report
-    monkeypatch.setenv("INSAF_LANGUAGE", "en")
-    report, _code = _import_fails(path)
-    assert "line 2: external_id: the same as on line 1" in report
+    for line in expected:
+        assert line in report
     assert not Complaint.objects.exists()
 
 
