@@ -565,7 +565,7 @@ def _bad_records() -> list[dict[str, Any]]:
             (
                 "السطر 2: external_id: مكرر، كما في السطر 1",
                 "السطر 3: received_at: التاريخ في المستقبل",
-                "2 خطأ في 3 سجل: لم يُستورد شيء.",
+                "الأخطاء: 2 في 3 من السجلات؛ لم يُستورد شيء.",
             ),
         ),
         (
@@ -573,7 +573,7 @@ def _bad_records() -> list[dict[str, Any]]:
             (
                 "ligne 2 : external_id : identique à celui de la ligne 1",
                 "ligne 3 : received_at : la date est dans le futur",
-                "2 erreurs dans 3 enregistrements : rien n'a été importé.",
+                "Erreurs : 2 dans 3 enregistrements ; rien n'a été importé.",
             ),
         ),
         (
@@ -608,7 +608,7 @@ def test_import_in_arabic_writes_what_it_writes_in_english(
     """Only the messages change with the language: the summary is Arabic, the cases the same."""
     monkeypatch.setenv("INSAF_LANGUAGE", "ar")
     out, err = _import(_jsonl(tmp_path / "old.jsonl", _records()), "--batch", "2")
-    assert out.startswith("استُوردت 5 قضية (وتُخطيت 0 موجودة مسبقاً)")
+    assert out.startswith("القضايا المستوردة: 5 (وتُخطيت 0 موجودة مسبقاً)")
     assert "الاستيراد" in err  # the progress bar's phase
     cases = Complaint.objects.order_by("external_id")
     assert [c.external_id for c in cases] == ["5", "OLD-1", "OLD-2", "OLD-3", "OLD-4"]

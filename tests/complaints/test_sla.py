@@ -110,11 +110,14 @@ def test_command_in_french_and_arabic(
     monkeypatch.setenv("INSAF_LANGUAGE", "fr")
     call_command("sla", "sweep")
     assert capsys.readouterr().out.startswith(
-        "0 dossiers en retard examinés ; 0 escaladés (niveau 1 : 0, niveau 2 : 0, niveau 3 : 0)."
+        "Dossiers en retard examinés : 0 ; escaladés : 0 "
+        "(niveau 1 : 0, niveau 2 : 0, niveau 3 : 0)."
     )
     monkeypatch.setenv("INSAF_LANGUAGE", "ar")
     call_command("sla", "sweep")
-    assert capsys.readouterr().out.startswith("فُحصت 0 قضية متأخرة؛ وصُعِّدت 0 (المستوى 1: 0")
+    assert capsys.readouterr().out.startswith(
+        "القضايا المتأخرة المفحوصة: 0؛ المُصعَّدة: 0 (المستوى 1: 0، المستوى 2: 0"
+    )
 
 
 def test_oversight_officers_are_told_at_level_three(file_case: FileCase, jordan: Org) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from insaf.complaints.sla import sla_sweep
 from insaf.core.commands import InsafCommand
@@ -20,7 +21,7 @@ class Command(InsafCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = sla_sweep()
-        levels = ", ".join(
+        levels = pgettext("list separator", ", ").join(
             _("level %(level)s: %(count)s") % {"level": level, "count": count}
             for level, count in report.escalated.items()
         )
