@@ -18,8 +18,10 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 LANGUAGES = ("ar", "en", "fr")
 DEFAULT = "en"
@@ -59,3 +61,13 @@ class InsafCommand(BaseCommand):
     def execute(self, *args: Any, **options: Any) -> Any:
         with translation.override(command_language()):
             return super().execute(*args, **options)
+
+    def active_user(self, username: str | None) -> Any:
+        """The active user ``--user USERNAME`` names (None when the option is not given);
+        CommandError when there is none."""
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(_("No active user %(user)s.") % {"user": repr(username)})
+        return user

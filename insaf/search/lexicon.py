@@ -25,7 +25,7 @@ from insaf.audit.verbs import Verb
 from insaf.complaints.errors import InvalidInput
 from insaf.search.models import ConceptTerm, LexiconRevision
 from insaf.text import word_spans
-from insaf.text.concepts import COLUMNS, LANGS, Term, read_terms
+from insaf.text.concepts import COLUMNS, LANGS, LexiconError, Term, read_terms
 
 if TYPE_CHECKING:
     from insaf.accounts.models import User
@@ -52,6 +52,12 @@ def lexicon_terms() -> list[Term]:
         .order_by("concept", "lang", "id")
         .values_list("concept", "lang", "text")
     ]
+
+
+def file_problem(error: LexiconError) -> str:
+    """What is wrong with a lexicon file (``read_terms``'s error: file, line, problem), in the
+    active language."""
+    return _(error.message) % error.params
 
 
 def revision() -> int:

@@ -746,7 +746,7 @@ def _files_problem(error: LexiconError) -> str:
     """What an administrator is told when the lexicon files on the server do not follow the
     format (data/concepts edited by hand): the file, the line, and what is wrong there."""
     return _("The lexicon files cannot be read: %(problem)s. Nothing was changed.") % {
-        "problem": _(error.message) % error.params
+        "problem": lexicon.file_problem(error)
     }
 
 

@@ -26,6 +26,12 @@ PROBE = (
 
 
 def _start(tmp_path: Path, **overrides: str | None) -> subprocess.CompletedProcess[str]:
+    return _run(tmp_path, PROBE, overrides)
+
+
+def _run(
+    tmp_path: Path, probe: str, overrides: dict[str, str | None]
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INSAF_", "DATABASE_URL"))}
     env.pop("SECRET_KEY", None)
     env.pop("ALLOWED_HOSTS", None)
@@ -36,7 +42,7 @@ def _start(tmp_path: Path, **overrides: str | None) -> subprocess.CompletedProce
         else:
             env[key] = value
     return subprocess.run(
-        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
     )
 
 
@@ -89,11 +95,7 @@ def test_mistakes_stop_start_up(
 
 def test_files_url_moves_case_files_to_an_object_store(tmp_path: Path) -> None:
     probe = "import insaf.settings as s; print(s.STORAGES['default']['BACKEND'])"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INSAF_", "DATABASE_URL"))}
-    env.update(GOOD, INSAF_VAR_DIR=str(tmp_path), INSAF_FILES_URL="s3://insaf-files/jo")
-    result = subprocess.run(
-        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
-    )
+    result = _run(tmp_path, probe, {"INSAF_FILES_URL": "s3://insaf-files/jo"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "storages.backends.s3.S3Storage"
     assert _start(tmp_path).returncode == 0

@@ -13,7 +13,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from insaf.accounts.models import User
 from insaf.complaints.export import FORMATS, ExportRefused, check_export, export_cases
 from insaf.core.commands import InsafCommand
 
@@ -52,11 +51,7 @@ class Command(InsafCommand):
         parser.add_argument("--reason", default="", help="Why identities are exported (audited).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"], is_active=True).first()
-            if user is None:
-                raise CommandError(_("No active user %(user)s.") % {"user": repr(options["user"])})
+        user = self.active_user(options["user"])
         arguments: dict[str, Any] = {
             "format": options["format"],
             "country": options["country"],

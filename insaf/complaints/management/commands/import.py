@@ -13,7 +13,6 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from insaf.accounts.models import User
 from insaf.complaints.bulk import (
     BatchFailed,
     ImportFileError,
@@ -68,11 +67,7 @@ class Command(InsafCommand):
             raise CommandError(_("--batch must be at least 1."))
         if options["workers"] < 1:
             raise CommandError(_("--workers must be at least 1."))
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"], is_active=True).first()
-            if user is None:
-                raise CommandError(_("No active user %(user)s.") % {"user": repr(options["user"])})
+        user = self.active_user(options["user"])
         progress = None
         if not options["no_progress"]:
             progress = ProgressBar(

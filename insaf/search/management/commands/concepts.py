@@ -37,7 +37,7 @@ class Command(InsafCommand):
             try:
                 added, kept = lexicon.lexicon_load(actor=None)
             except LexiconError as error:
-                raise CommandError(_(error.message) % error.params) from None
+                raise CommandError(lexicon.file_problem(error)) from None
             self.stdout.write(
                 _("Loaded %(added)s terms (%(kept)s were already in the database).")
                 % {"added": added, "kept": kept}

@@ -24,7 +24,6 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from insaf.accounts.models import User
 from insaf.complaints.bulk import ProgressBar
 from insaf.core.commands import InsafCommand
 from insaf.search.indexing import entry_version, reindex, stale_entries
@@ -126,11 +125,7 @@ class Command(InsafCommand):
             received_from=_date(options["received_from"]) if options["received_from"] else None,
             received_to=_date(options["received_to"]) if options["received_to"] else None,
         )
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"], is_active=True).first()
-            if user is None:
-                raise CommandError(_("No active user %(user)s.") % {"user": repr(options["user"])})
+        user = self.active_user(options["user"])
         if not 1 <= options["limit"] <= 100:
             raise CommandError(_("--limit must be between 1 and 100."))
         try:
