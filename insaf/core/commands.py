@@ -15,6 +15,7 @@ depend on this language; only its messages do.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,6 +54,18 @@ def command_language(environ: Mapping[str, str] | None = None) -> str:
             continue  # gettext reads LANGUAGE, when it names nothing known, as unset
         return _language_of(value) or DEFAULT
     return DEFAULT
+
+
+def display_width(text: str) -> int:
+    """The terminal columns ``text`` takes: combining marks (Arabic short vowels) take none."""
+    return sum(not unicodedata.combining(char) for char in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` columns: left-aligned, or right-aligned with
+    ``right``. For tables whose headings and labels are in the command line's language."""
+    room = " " * max(0, width - display_width(text))
+    return room + text if right else text + room
 
 
 class InsafCommand(BaseCommand):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from insaf.accounts.models import User
 from insaf.accounts.roles import Role
@@ -127,7 +128,7 @@ UNITS = [
 class DemoLogin:
     username: str
     role: Role
-    scope: str
+    scope: str  # the unit, country or region the role covers, named in the active language
 
 
 # username, role, (agency code, unit code) or None for a country- or region-wide role.
@@ -193,7 +194,7 @@ def load_demo(country_code: str) -> list[DemoLogin]:
             if not user.email:
                 user_update(actor=None, user=user, email=f"{username}@demo.insaf.invalid")
             region = role == Role.SECRETARIAT_ANALYST
-            scope = str(unit) if unit else ("region" if region else str(country))
+            scope = str(unit) if unit else (_("The whole region") if region else str(country))
             logins.append(DemoLogin(username, role, scope))
         _complaint_setup(country, units)
     _sample_cases(country.pk)

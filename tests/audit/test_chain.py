@@ -191,6 +191,30 @@ def test_command_reports_count_and_head(capsys: pytest.CaptureFixture[str]) -> N
     assert events[-1].hash in out
 
 
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("fr", "1 événement d'audit vérifié.", "2 événements d'audit vérifiés."),
+        ("ar", "تم التحقق من حدث واحد في سجل التدقيق.", "تم التحقق من حدثين في سجل التدقيق."),
+        ("en", "Verified 1 audit event.", "Verified 2 audit events."),
+    ],
+)
+def test_command_counts_events_in_the_form_their_number_needs(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    one: str,
+    two: str,
+) -> None:
+    monkeypatch.setenv("INSAF_LANGUAGE", language)
+    _record_some(1)
+    call_command("audit", "verify")
+    assert capsys.readouterr().out.startswith(one)
+    _record_some(1)
+    call_command("audit", "verify")
+    assert capsys.readouterr().out.startswith(two)
+
+
 def test_command_fails_naming_the_broken_event() -> None:
     events = _record_some(3)
     _drop_triggers()
@@ -203,9 +227,13 @@ def test_command_fails_naming_the_broken_event() -> None:
 @pytest.mark.parametrize(
     ("language", "reason"),
     [
-        ("ar", "(المعرّف {id}): محتواه لا يطابق بصمته."),
-        ("fr", "(id {id}) : son contenu ne correspond pas à son empreinte."),
-        ("en", "(id {id}): its content does not match its hash."),
+        ("ar", "(المعرّف {id}): محتواه لا يطابق بصمته. تم التحقق من حدث واحد قبله."),
+        (
+            "fr",
+            "(id {id}) : son contenu ne correspond pas à son empreinte. "
+            "1 événement antérieur vérifié.",
+        ),
+        ("en", "(id {id}): its content does not match its hash. 1 event before it verified."),
     ],
 )
 def test_command_gives_the_reason_in_the_command_line_language(

@@ -565,7 +565,7 @@ def _bad_records() -> list[dict[str, Any]]:
             (
                 "السطر 2: external_id: مكرر، كما في السطر 1",
                 "السطر 3: received_at: التاريخ في المستقبل",
-                "الأخطاء: 2 في 3 من السجلات؛ لم يُستورد شيء.",
+                "خطآن في 3 سجلات؛ لم يُستورد شيء.",
             ),
         ),
         (
@@ -573,7 +573,7 @@ def _bad_records() -> list[dict[str, Any]]:
             (
                 "ligne 2 : external_id : identique à celui de la ligne 1",
                 "ligne 3 : received_at : la date est dans le futur",
-                "Erreurs : 2 dans 3 enregistrements ; rien n'a été importé.",
+                "2 erreurs dans 3 enregistrements ; rien n'a été importé.",
             ),
         ),
         (
@@ -600,6 +600,39 @@ def test_import_errors_in_the_command_line_language(
     for line in expected:
         assert line in report
     assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        (
+            "fr",
+            "1 erreur dans 1 enregistrement ; rien n'a été importé.",
+            "2 erreurs dans 2 enregistrements ; rien n'a été importé.",
+        ),
+        ("ar", "خطأ واحد في سجل واحد؛ لم يُستورد شيء.", "خطآن في سجلين؛ لم يُستورد شيء."),
+        (
+            "en",
+            "1 error in 1 record: nothing was imported.",
+            "2 errors in 2 records: nothing was imported.",
+        ),
+    ],
+)
+def test_import_errors_are_counted_in_the_form_their_number_needs(
+    tmp_path: Path,
+    policy: CountryPolicy,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    one: str,
+    two: str,
+) -> None:
+    """One error in one record, then two in two: each noun in the singular, dual or plural."""
+    monkeypatch.setenv("INSAF_LANGUAGE", language)
+    future = [{**r, "received_at": "2999-01-01T00:00:00Z"} for r in _records()[:2]]
+    report, _code = _import_fails(_jsonl(tmp_path / "one.jsonl", future[:1]))
+    assert report.endswith(one)
+    report, _code = _import_fails(_jsonl(tmp_path / "two.jsonl", future))
+    assert report.endswith(two)
 
 
 def test_import_in_arabic_writes_what_it_writes_in_english(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings
@@ -10,7 +12,7 @@ from insaf.accounts.models import Membership, User
 from insaf.accounts.roles import Role
 from insaf.audit.models import Event
 from insaf.audit.services import audit_verify
-from insaf.core.demo import DEMO_PASSWORD
+from insaf.core.demo import DEMO_PASSWORD, STAFF
 from insaf.core.models import Agency, Unit
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +69,50 @@ def test_demo_refuses_to_run_outside_demo_mode(settings: Settings) -> None:
     with pytest.raises(CommandError, match="INSAF_DEMO=1"):
         call_command("demo")
     assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "analyst", "warning"),
+    [
+        (
+            "ar",
+            "تم تحميل البيانات التجريبية للدولة JO. حسابات الدخول "
+            "(كلمة المرور لها جميعًا «insaf-demo-2026»):",
+            ("analyst", "محلل الأمانة العامة", "المنطقة كلها"),
+            "الدخول بخطوتين معطّل في النسخة التجريبية (INSAF_REQUIRE_2FA=0).",
+        ),
+        (
+            "fr",
+            "Données de démonstration chargées pour JO. Comptes "
+            "(mot de passe « insaf-demo-2026 » pour tous) :",
+            ("analyst", "Analyste du secrétariat", "Toute la région"),
+            "La connexion à deux facteurs est désactivée pour la démonstration "
+            "(INSAF_REQUIRE_2FA=0).",
+        ),
+        (
+            "en",
+            "Demo data loaded for JO. Logins (password 'insaf-demo-2026' for all):",
+            ("analyst", "Secretariat analyst", "The whole region"),
+            "Two-factor login is switched off for the demo (INSAF_REQUIRE_2FA=0).",
+        ),
+    ],
+)
+def test_demo_prints_the_logins_in_the_command_line_language(
+    demo_settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    heading: str,
+    analyst: tuple[str, str, str],
+    warning: str,
+) -> None:
+    """Sentences, roles and scopes are translated; usernames and the password are not."""
+    demo_settings.INSAF_REQUIRE_2FA = False
+    monkeypatch.setenv("INSAF_LANGUAGE", language)
+    call_command("demo")
+    first, *logins, last = capsys.readouterr().out.splitlines()
+    assert first == heading
+    rows = [tuple(re.split(r" {2,}", login.strip())) for login in logins]
+    assert [row[0] for row in rows] == [username for username, _role, _unit in STAFF]
+    assert analyst in rows
+    assert last == warning

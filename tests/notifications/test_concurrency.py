@@ -88,7 +88,7 @@ def test_concurrent_workers_send_each_message_once(
     status = run_insaf(env, "outbox", "status")
     assert status.returncode == 0, status.stderr
     assert status.stdout.splitlines()[3].split() == [
-        "sent",
+        "Sent",
         "0",
         str(MESSAGES),
         "0",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -82,20 +84,66 @@ def test_outbox_send_reports_in_the_command_line_language(
     assert _outbox("send") == ("صندوق الصادر: أُرسلت 1، وأُعيدت جدولة 0 لمحاولة لاحقة، وفشلت 0.\n")
 
 
-def test_outbox_status_counts_by_status_and_channel() -> None:
+def _some_messages() -> None:
+    """Two e-mails pending, one SMS failed, one message to an audience pending."""
     notify_email(to=ADDRESS, subject="s", body="b")
     notify_email(to=ADDRESS, subject="s", body="b")
     notify_sms(to=PHONE, template=SmsTemplate.RECEIVED, reference="JO-1")
     notify_staff(role="oversight_officer", country="JO", compose=lambda: ("s", "b"))
     OutboxMessage.objects.filter(channel="sms").update(status=OutboxStatus.FAILED)
+
+
+def test_outbox_status_counts_by_status_and_channel() -> None:
+    _some_messages()
     lines = _outbox("status").splitlines()
-    assert lines[0].split() == ["status", "email", "sms", "audience", "total"]
+    assert lines[0].split() == ["Status", "E-mail", "SMS", "Audience", "Total"]
     assert [line.split() for line in lines[1:]] == [
-        ["pending", "2", "0", "1", "3"],
-        ["sending", "0", "0", "0", "0"],
-        ["sent", "0", "0", "0", "0"],
-        ["failed", "0", "1", "0", "1"],
+        ["Pending", "2", "0", "1", "3"],
+        ["Sending", "0", "0", "0", "0"],
+        ["Sent", "0", "0", "0", "0"],
+        ["Failed", "0", "1", "0", "1"],
     ]
+
+
+def _end(text: str) -> int:
+    """The terminal column where ``text`` ends: combining vowel signs take none."""
+    return sum(not unicodedata.combining(char) for char in text)
+
+
+@pytest.mark.parametrize(
+    ("language", "headings", "statuses"),
+    [
+        (
+            "ar",
+            ["الحالة", "البريد الإلكتروني", "رسالة نصية", "إلى فئة", "المجموع"],
+            ["قيد الانتظار", "قيد الإرسال", "أُرسلت", "فشل الإرسال"],
+        ),
+        (
+            "fr",
+            ["Statut", "E-mail", "SMS", "Collectifs", "Total"],
+            ["En attente", "En cours d'envoi", "Envoyé", "Échec"],
+        ),
+    ],
+)
+def test_outbox_status_in_the_command_line_language(
+    monkeypatch: pytest.MonkeyPatch, language: str, headings: list[str], statuses: list[str]
+) -> None:
+    """Headings and statuses are translated; the figures stay in their columns, which are as
+    wide as the words (at least two spaces between columns, whatever the language)."""
+    _some_messages()
+    monkeypatch.setenv("INSAF_LANGUAGE", language)
+    heading, *rows = _outbox("status").splitlines()
+    assert re.split(r" {2,}", heading) == headings
+    assert [re.split(r" {2,}", row) for row in rows] == [
+        [statuses[0], "2", "0", "1", "3"],
+        [statuses[1], "0", "0", "0", "0"],
+        [statuses[2], "0", "0", "0", "0"],
+        [statuses[3], "0", "1", "0", "1"],
+    ]
+    # Each number ends in the column where its heading ends.
+    ends = [_end(heading[: m.end()]) for m in re.finditer(r"\S+(?: \S+)*", heading)]
+    for row in rows:
+        assert [_end(row[: m.end()]) for m in re.finditer(r"\d+", row)] == ends[1:]
 
 
 def _verified_superuser_client() -> Client:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from insaf.audit.models import Event
 from insaf.audit.services import audit_verify
@@ -31,29 +31,39 @@ class Command(InsafCommand):
         result = audit_verify()
         if not result.ok:
             raise CommandError(
-                _(
+                ngettext(
                     "Audit log broken at event #%(seq)s (id %(id)s): %(reason)s. "
-                    "%(verified)s events before it verified."
+                    "%(count)s event before it verified.",
+                    "Audit log broken at event #%(seq)s (id %(id)s): %(reason)s. "
+                    "%(count)s events before it verified.",
+                    result.verified,
                 )
                 % {
                     "seq": result.broken_seq,
                     "id": result.broken_id,
                     "reason": result.reason,
-                    "verified": result.verified,
+                    "count": result.verified,
                 },
                 returncode=1,
             )
         head = options.get("head")
         if head and not Event.objects.filter(hash=head).exists():
             raise CommandError(
-                _(
-                    "Audit log verified up to %(verified)s events, but the recorded head "
-                    "%(head)s is no longer in it: events were removed from the end."
+                ngettext(
+                    "Audit log verified up to %(count)s event, but the recorded head "
+                    "%(head)s is no longer in it: events were removed from the end.",
+                    "Audit log verified up to %(count)s events, but the recorded head "
+                    "%(head)s is no longer in it: events were removed from the end.",
+                    result.verified,
                 )
-                % {"verified": result.verified, "head": head},
+                % {"count": result.verified, "head": head},
                 returncode=1,
             )
         self.stdout.write(
-            _("Verified %(count)s audit events. Head: %(head)s")
+            ngettext(
+                "Verified %(count)s audit event. Head: %(head)s",
+                "Verified %(count)s audit events. Head: %(head)s",
+                result.verified,
+            )
             % {"count": result.verified, "head": result.head}
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from insaf.complaints.bulk import (
     BatchFailed,
@@ -99,10 +100,24 @@ class Command(InsafCommand):
                 self.stderr.write(str(error))
             hidden = report.error_count - len(report.errors)
             if hidden:
-                self.stderr.write(_("... and %(count)s more errors.") % {"count": hidden})
+                self.stderr.write(
+                    ngettext(
+                        "... and %(count)s more error.", "... and %(count)s more errors.", hidden
+                    )
+                    % {"count": hidden}
+                )
+            # Two counts in one sentence: each with its noun in the form its number needs.
+            errors = ngettext("%(count)s error", "%(count)s errors", report.error_count) % {
+                "count": report.error_count
+            }
             raise CommandError(
-                _("%(errors)s errors in %(records)s records: nothing was imported.")
-                % {"errors": report.error_count, "records": report.records},
+                ngettext(
+                    # Translators: %(errors)s is "N errors", translated on its own.
+                    "%(errors)s in %(count)s record: nothing was imported.",
+                    "%(errors)s in %(count)s records: nothing was imported.",
+                    report.records,
+                )
+                % {"errors": errors, "count": report.records},
                 returncode=1,
             )
         self.stdout.write(report.summary())

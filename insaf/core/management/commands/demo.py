@@ -5,29 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from insaf.core.commands import InsafCommand, display_width, pad
 from insaf.core.demo import DEMO_PASSWORD, load_demo
 
 
-class Command(BaseCommand):
+class Command(InsafCommand):
     help = "Load demonstration organisations and one staff user per role (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
-            raise CommandError("insaf demo creates known passwords: run it only with INSAF_DEMO=1.")
-        translation.activate("en")
+            raise CommandError(
+                _("insaf demo creates known passwords: run it only with INSAF_DEMO=1.")
+            )
         logins = load_demo(settings.INSAF_COUNTRY)
         self.stdout.write(
-            f"Demo data loaded for {settings.INSAF_COUNTRY}. Logins (password "
-            f"'{DEMO_PASSWORD}' for all):"
+            _("Demo data loaded for %(country)s. Logins (password '%(password)s' for all):")
+            % {"country": settings.INSAF_COUNTRY, "password": DEMO_PASSWORD}
         )
-        for login in logins:
-            self.stdout.write(f"  {login.username:<14} {login.role.label:<34} {login.scope}")
+        # Roles are named in the command's language: their column is as wide as the longest.
+        roles = [str(login.role.label) for login in logins]
+        user_width = max(len(login.username) for login in logins)
+        role_width = max(display_width(role) for role in roles)
+        for login, role in zip(logins, roles, strict=True):
+            self.stdout.write(
+                f"  {login.username:<{user_width}}  {pad(role, role_width)}  {login.scope}"
+            )
         if not settings.INSAF_REQUIRE_2FA:
             self.stdout.write(
                 self.style.WARNING(
-                    "Two-factor login is switched off for the demo (INSAF_REQUIRE_2FA=0)."
+                    _("Two-factor login is switched off for the demo (INSAF_REQUIRE_2FA=0).")
                 )
             )

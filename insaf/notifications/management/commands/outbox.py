@@ -7,8 +7,9 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from insaf.core.commands import InsafCommand
+from insaf.core.commands import InsafCommand, display_width, pad
 from insaf.notifications.models import Channel, OutboxMessage, OutboxStatus
 from insaf.notifications.sending import send_due
 
@@ -52,9 +53,23 @@ class Command(InsafCommand):
         for row in rows.exclude(audience="").values("status").annotate(n=Count("pk")):
             counts[(row["status"], AUDIENCE)] = row["n"]
         columns = [*Channel.values, AUDIENCE]
-        self.stdout.write(f"{'status':<10}" + "".join(f"{c:>9}" for c in [*columns, "total"]))
-        for status in OutboxStatus.values:
-            numbers = [counts.get((status, column), 0) for column in columns]
-            self.stdout.write(
-                f"{status:<10}" + "".join(f"{n:>9}" for n in [*numbers, sum(numbers)])
+        # Headings and statuses in the command's language, each column as wide as its words.
+        status = _("Status")
+        headings = [
+            *(str(label) for label in Channel.labels),
+            pgettext("outbox status column", "Audience"),
+            _("Total"),
+        ]
+        labels = [str(label) for label in OutboxStatus.labels]
+        first = max(10, *(display_width(text) + 2 for text in [status, *labels]))
+        widths = [max(9, display_width(heading) + 2) for heading in headings]
+
+        def line(label: str, cells: list[Any]) -> str:
+            return pad(label, first) + "".join(
+                pad(str(cell), width, right=True) for cell, width in zip(cells, widths, strict=True)
             )
+
+        self.stdout.write(line(status, headings))
+        for value, label in zip(OutboxStatus.values, labels, strict=True):
+            numbers = [counts.get((value, column), 0) for column in columns]
+            self.stdout.write(line(label, [*numbers, sum(numbers)]))

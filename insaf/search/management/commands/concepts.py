@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from insaf.core.commands import InsafCommand
 from insaf.search import lexicon
@@ -39,27 +40,36 @@ class Command(InsafCommand):
             except LexiconError as error:
                 raise CommandError(lexicon.file_problem(error)) from None
             self.stdout.write(
-                _("Loaded %(added)s terms (%(kept)s were already in the database).")
-                % {"added": added, "kept": kept}
+                ngettext(
+                    "Loaded %(count)s term (already in the database: %(kept)s).",
+                    "Loaded %(count)s terms (already in the database: %(kept)s).",
+                    added,
+                )
+                % {"count": added, "kept": kept}
             )
         elif action == "export":
             self._export(options["folder"])
         else:
             terms = lexicon.lexicon_terms()
+            concepts = len({t.concept for t in terms})
+            # Two counts in one sentence: each with its noun in the form its number needs.
             figures: dict[str, Any] = {
-                "terms": len(terms),
-                "concepts": len({t.concept for t in terms}),
+                "terms": ngettext("%(count)s term in use", "%(count)s terms in use", len(terms))
+                % {"count": len(terms)},
+                "concepts": ngettext("%(count)s concept", "%(count)s concepts", concepts)
+                % {"count": concepts},
                 "revision": lexicon.revision(),
             }
             if lexicon.in_database():
                 message = _(
-                    "Lexicon read from the database: %(terms)s terms in use, %(concepts)s "
-                    "concepts, revision %(revision)s."
+                    # Translators: %(terms)s is "N terms in use" and %(concepts)s "N concepts".
+                    "Lexicon read from the database: %(terms)s, %(concepts)s, "
+                    "revision %(revision)s."
                 )
             else:
                 message = _(
-                    "Lexicon read from %(folder)s: %(terms)s terms in use, %(concepts)s "
-                    "concepts, revision %(revision)s."
+                    # Translators: %(terms)s is "N terms in use" and %(concepts)s "N concepts".
+                    "Lexicon read from %(folder)s: %(terms)s, %(concepts)s, revision %(revision)s."
                 )
                 figures["folder"] = str(lexicon.folder())
             self.stdout.write(message % figures)
@@ -74,5 +84,10 @@ class Command(InsafCommand):
         for concept in concepts:
             (target / f"{concept}.csv").write_text(lexicon.export_csv(concept), encoding="utf-8")
         self.stdout.write(
-            _("Wrote %(count)s files to %(folder)s.") % {"count": len(concepts), "folder": target}
+            ngettext(
+                "Wrote %(count)s file to %(folder)s.",
+                "Wrote %(count)s files to %(folder)s.",
+                len(concepts),
+            )
+            % {"count": len(concepts), "folder": target}
         )

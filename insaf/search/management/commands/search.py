@@ -23,6 +23,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from insaf.complaints.bulk import ProgressBar
 from insaf.core.commands import InsafCommand
@@ -162,7 +163,11 @@ class Command(InsafCommand):
         total = SearchEntry.objects.count()
         stale = stale_entries()
         self.stdout.write(
-            _("%(count)s cases indexed; entries written now: version %(version)s.")
+            ngettext(
+                "%(count)s case indexed; entries written now: version %(version)s.",
+                "%(count)s cases indexed; entries written now: version %(version)s.",
+                total,
+            )
             % {"count": total, "version": entry_version()}
         )
         if stale:
@@ -187,4 +192,7 @@ class Command(InsafCommand):
                 draw("indexing", done, total)
 
         count = reindex(progress=bar, workers=options["workers"])
-        self.stdout.write(_("Indexed %(count)s cases.") % {"count": count})
+        self.stdout.write(
+            ngettext("Indexed %(count)s case.", "Indexed %(count)s cases.", count)
+            % {"count": count}
+        )
