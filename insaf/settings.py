@@ -266,6 +266,14 @@ if INSAF_TRIAGE_CLASSIFIER not in {"model", "keywords"}:
         f"INSAF_TRIAGE_CLASSIFIER must be 'model' or 'keywords'; got {INSAF_TRIAGE_CLASSIFIER!r}."
     )
 INSAF_TRIAGE_DIR = Path(env_str("INSAF_TRIAGE_DIR") or VAR_DIR / "triage").resolve()
+# `insaf triage train` also publishes the model in the database; each process looks there for the
+# one in use at most this often (seconds), so every application server labels with the same model.
+# 0: never look there (INSAF_TRIAGE_DIR alone).
+INSAF_TRIAGE_REFRESH = env_int("INSAF_TRIAGE_REFRESH", 30)
+if INSAF_TRIAGE_REFRESH < 0:
+    raise ConfigurationError(
+        f"INSAF_TRIAGE_REFRESH must be 0 or more seconds; got {INSAF_TRIAGE_REFRESH}."
+    )
 # The repository's data: the labelled development set and the concept lexicon.
 INSAF_DATA_DIR = BASE_DIR / "data"
 

@@ -11,6 +11,10 @@ os.environ.setdefault("INSAF_HUEY_IMMEDIATE", "1")
 # The keyword rule unless a test installs a model (tests/triage): results must not depend on a
 # model a developer happens to have trained in var/.
 os.environ.setdefault("INSAF_TRIAGE_CLASSIFIER", "keywords")
+# The folder's model alone, unless a test asks for the database's (tests/triage/test_published.py):
+# most tests touch no database when they label, and a model published by one test must not be held
+# by the process for the next.
+os.environ.setdefault("INSAF_TRIAGE_REFRESH", "0")
 # Commands speak English in tests, whatever the locale of the machine running them (tests of the
 # command line's language set it themselves).
 os.environ.setdefault("INSAF_LANGUAGE", "en")

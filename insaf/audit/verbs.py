@@ -40,3 +40,5 @@ class Verb(models.TextChoices):
     KEYS_ROTATED = "core.keys_rotated", _("Encryption keys rotated")
     HOLIDAY_ADDED = "core.holiday_added", _("Public holiday added")
     HOLIDAY_REMOVED = "core.holiday_removed", _("Public holiday removed")
+    TRIAGE_MODEL_PUBLISHED = "triage.model_published", _("Triage model published and in use")
+    TRIAGE_MODEL_USED = "triage.model_used", _("Earlier triage model put back in use")

@@ -978,11 +978,14 @@ class TriageModel:
         return path
 
     @classmethod
-    def load(cls, path: Path) -> TriageModel:
-        """The model saved at ``path``, with what labelling needs loaded: the language model
-        (a Latin-script text that its stop words do not settle asks it) and the lexicon."""
+    def load(cls, path: Path, content: bytes | None = None) -> TriageModel:
+        """The model saved at ``path`` (or, when ``content`` is given, the model file whose
+        bytes these are, ``path`` naming it in errors), with what labelling needs loaded: the
+        language model (a Latin-script text that its stop words do not settle asks it) and the
+        lexicon."""
         langid.load()
-        with np.load(path, allow_pickle=False) as arrays:
+        source = path if content is None else io.BytesIO(content)
+        with np.load(source, allow_pickle=False) as arrays:
             meta = json.loads(arrays["meta"].tobytes().decode())
             if meta.get("format") != FORMAT:
                 raise ValueError(f"{path.name}: model format {meta.get('format')}, not {FORMAT}")

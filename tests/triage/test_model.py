@@ -30,6 +30,7 @@ from insaf.triage.model import (
     read_jsonl,
     train,
 )
+from insaf.triage.models import PublishedModel
 from insaf.triage.store import training_items
 from tests.conftest import Org
 from tests.triage.conftest import DATA
@@ -155,10 +156,13 @@ def test_train_installs_a_model_and_evaluate_reports(
         with pytest.raises(CommandError, match="not labelled JSON lines"):
             call_command("triage", "evaluate", str(tmp_path / "none.jsonl"), stdout=io.StringIO())
         assert "0 officers' corrections" in out.getvalue()
+        assert "Published in the database" in out.getvalue()
         assert "held-out test split" in out.getvalue()
         name = (tmp_path / "models" / "current").read_text().strip()
         again = train(read_jsonl(data / "triage" / "train.jsonl"), read_terms(data / "concepts"))
         assert name == f"triage-{again.version}.npz"  # the same data: the same model
+        published = PublishedModel.objects.get()
+        assert published.version == again.version and published.in_use_since is not None
         assert again.version != trained[0].version and again.grave_stack is not None
         out = io.StringIO()
         call_command("triage", "evaluate", str(sample), stdout=out)

@@ -2,7 +2,11 @@
 
 insaf triage < in.jsonl > out.jsonl     one JSON line in, one out, in order; no database
 insaf triage train [--no-corrections]  rebuild the model from data/triage/train.jsonl and the
-                                       officers' corrections, and make it the one in use
+                                       officers' corrections, and make it the one in use (in
+                                       INSAF_TRIAGE_DIR and, published, in the database: every
+                                       application server takes it from there)
+insaf triage models                    the models published in the database, and the one in use
+insaf triage use VERSION               put a published model back in use
 insaf triage evaluate FILE.jsonl       precision, recall and F1 per label, the category
                                        confusion matrix
 """
@@ -15,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
@@ -29,7 +34,8 @@ class Command(InsafCommand):
     help = (
         "Triage. Without an action: read JSON lines {id, text} on stdin and write one line of "
         "labels per input, in order (needs no database). 'train' rebuilds the model; 'evaluate "
-        "FILE.jsonl' measures it on labelled texts."
+        "FILE.jsonl' measures it on labelled texts; 'models' lists the models published in the "
+        "database and 'use VERSION' puts one back in use."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +46,11 @@ class Command(InsafCommand):
             action="store_true",
             help="Train on the repository's development set only.",
         )
+        train.add_argument("--user", help="Username of the administrator (for the audit log).")
+        sub.add_parser("models", help="List the models published in the database.")
+        use = sub.add_parser("use", help="Put a published model back in use.")
+        use.add_argument("version")
+        use.add_argument("--user", help="Username of the administrator (for the audit log).")
         evaluate = sub.add_parser("evaluate", help="Measure the model on labelled JSON lines.")
         evaluate.add_argument("file", type=Path)
         evaluate.add_argument("--json", action="store_true", help="Print the figures as JSON.")
@@ -50,14 +61,24 @@ class Command(InsafCommand):
             self._train(options)
         elif action == "evaluate":
             self._evaluate(options)
+        elif action == "models":
+            self._models()
+        elif action == "use":
+            self._use(options)
         else:
             label_stream(sys.stdin, self.stdout)
 
     def _train(self, options: dict[str, Any]) -> None:
         from insaf.triage.model import evaluate, read_jsonl
-        from insaf.triage.store import train_and_install, training_file, training_items
+        from insaf.triage.store import publish, train_and_install, training_file, training_items
 
         with_corrections = not options["no_corrections"]
+        try:
+            actor = self.active_user(options["user"])
+        except DatabaseError as error:
+            raise CommandError(
+                _("The user could not be looked up (%(error)s).") % {"error": error}
+            ) from None
         try:
             items, corrected = training_items(with_corrections=with_corrections)
         except DatabaseError as error:
@@ -76,6 +97,20 @@ class Command(InsafCommand):
             )
             % {"version": model.version, "count": len(items), "corrected": corrected, "path": path}
         )
+        try:
+            publish(model, path, actor=actor)
+        except DatabaseError as error:
+            self.stderr.write(
+                _(
+                    "Not published in the database (%(error)s): only processes that read "
+                    "%(folder)s use it; run `insaf migrate`, then train again to share it."
+                )
+                % {"error": error, "folder": path.parent}
+            )
+        else:
+            self.stdout.write(
+                _("Published in the database: every application server uses it from now on.")
+            )
         test = training_file().with_name("test.jsonl")
         if test.exists():
             truth = read_jsonl(test)
@@ -105,6 +140,45 @@ class Command(InsafCommand):
         self.stdout.write(_("model %(version)s") % {"version": model.version})
         for line in result.lines():
             self.stdout.write(line)
+
+    def _models(self) -> None:
+        from insaf.triage.store import published
+
+        try:
+            rows = published()
+        except DatabaseError as error:
+            raise CommandError(
+                _("The database could not be read (%(error)s).") % {"error": error}
+            ) from None
+        if not rows:
+            self.stdout.write(_("No model is published in the database: run `insaf triage train`."))
+            return
+        for row, in_use in rows:
+            line = _(
+                "%(version)s  published %(published)s  trained on %(count)s texts  %(size)s MB"
+            ) % {
+                "version": row.version,
+                "published": row.published_at.strftime("%Y-%m-%d %H:%M UTC"),
+                "count": row.trained_on,
+                "size": f"{row.size / 1e6:.1f}",
+            }
+            self.stdout.write(line + ("  " + _("(in use)") if in_use else ""))
+
+    def _use(self, options: dict[str, Any]) -> None:
+        from insaf.triage.store import use
+
+        actor = self.active_user(options["user"])
+        try:
+            row = use(options["version"], actor=actor)
+        except LookupError:
+            raise CommandError(
+                _("No model %(version)s is published in the database (see `insaf triage models`).")
+                % {"version": options["version"]}
+            ) from None
+        self.stdout.write(
+            _("%(version)s is in use: every application server takes it within %(seconds)s s.")
+            % {"version": row.version, "seconds": settings.INSAF_TRIAGE_REFRESH}
+        )
 
 
 def _inputs(stream: TextIO) -> Iterator[tuple[Any, str | None, str | None]]:
