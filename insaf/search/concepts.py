@@ -18,6 +18,7 @@ officer searches for; they are neither indexed nor expanded.
 from __future__ import annotations
 
 import csv
+import logging
 import threading
 import time
 from bisect import bisect_left
@@ -25,13 +26,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop, override
 
 from insaf.search.query import AnyOf, Item, Phrase, Query, Term
 from insaf.text import document_language, prefix_form, word_spans
 from insaf.text.arabizi import ROOT_KEY, has_arabizi_digits
-from insaf.text.concepts import Lexicon, Match, terms_digest
+from insaf.text.concepts import Lexicon, LexiconError, Match, lexicon_text, terms_digest
 from insaf.text.concepts import Term as LexiconTerm
+
+log = logging.getLogger(__name__)
 
 CONTEXT_CONCEPTS = frozenset({"personnel", "custody", "metaphor", "third_party"})
 # A query word ending in * names a concept when it has at least this many letters and starts the
@@ -63,22 +66,41 @@ class Concept:
         return self.names.get(language) or self.names.get("en") or self.code
 
 
-class LayerError(ValueError):
-    """A names file that does not follow the format (the message names the line)."""
+# What reading lexicon files that do not follow the format raises: a file and line's problem
+# (LexiconError, LayerError), a file that cannot be opened, or CSV that cannot be parsed.
+UNREADABLE = (LexiconError, OSError, csv.Error)
+
+
+class LayerError(LexiconError):
+    """A file of data/concepts/meta that does not follow the format, or a concept without a name
+    (the message names the file, and the line where there is one). Its message is translated as
+    LexiconError's are (``insaf.search.lexicon.file_problem``)."""
 
 
 def read_names(path: Path) -> dict[str, Concept]:
     concepts: dict[str, Concept] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
+    with lexicon_text(path) as handle:
         reader = csv.DictReader(handle)
         wanted = ["concept", *NAME_LANGUAGES, "labels"]
         if reader.fieldnames != wanted:
-            raise LayerError(f"{path.name}: the header must be {','.join(wanted)}")
+            raise LayerError(
+                gettext_noop("%(file)s: the header must be %(columns)s"),
+                file=path.name,
+                columns=",".join(wanted),
+            )
         for number, row in enumerate(reader, start=2):
-            labels = [
-                _label(spec, f"{path.name}, line {number}")
-                for spec in (row["labels"] or "").split()
-            ]
+            # DictReader fills a short row with None, and keeps a long row's extra cells
+            # under None.
+            if None in row or None in row.values():
+                cells = [v for k, v in row.items() if k is not None and v is not None]
+                raise LayerError(
+                    gettext_noop("%(file)s, line %(line)s: %(count)s columns, not %(expected)s"),
+                    file=path.name,
+                    line=number,
+                    count=len(cells) + len(row.get(None) or []),
+                    expected=len(wanted),
+                )
+            labels = [_label(spec, path.name, number) for spec in row["labels"].split()]
             code = row["concept"].strip()
             concepts[code] = Concept(
                 code, {lang: row[lang].strip() for lang in NAME_LANGUAGES}, tuple(labels)
@@ -86,9 +108,9 @@ def read_names(path: Path) -> dict[str, Concept]:
     return concepts
 
 
-def _label(spec: str, where: str) -> tuple[str, str]:
+def _label(spec: str, file: str, line: int) -> tuple[str, str]:
     """("c", "corruption") from "category:corruption" (a label of the contract), else
-    LayerError naming ``where``."""
+    LayerError naming the file and line."""
     from insaf.triage.labels import Category, Vulnerable
 
     kind, _, value = spec.partition(":")
@@ -98,7 +120,12 @@ def _label(spec: str, where: str) -> tuple[str, str]:
         "grave": ["1"],
     }.get(kind, [])
     if value not in valid:
-        raise LayerError(f"{where}: bad label {spec!r}")
+        raise LayerError(
+            gettext_noop("%(file)s, line %(line)s: bad label %(label)s"),
+            file=file,
+            line=line,
+            label=repr(spec),
+        )
     return LABEL_FACETS[kind], value
 
 
@@ -107,22 +134,31 @@ def label_concept(letter: str, value: str) -> str:
     return f"label_{letter}_{value}"
 
 
-def _query_words(path: Path, key: str) -> Iterator[tuple[str, str, str, str]]:
-    """The rows of a file of query words (header ``KEY,lang,term``): (where, key, lang, term),
+def _query_words(path: Path, key: str) -> Iterator[tuple[int, str, str, str]]:
+    """The rows of a file of query words (header ``KEY,lang,term``): (line, key, lang, term),
     each with a language of the interface and a term of at least one word (else LayerError
     naming the line); none when there is no such file."""
     if not path.exists():
         return
-    with path.open(encoding="utf-8", newline="") as handle:
+    with lexicon_text(path) as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames != [key, "lang", "term"]:
-            raise LayerError(f"{path.name}: the header must be {key},lang,term")
+            raise LayerError(
+                gettext_noop("%(file)s: the header must be %(columns)s"),
+                file=path.name,
+                columns=f"{key},lang,term",
+            )
         for number, row in enumerate(reader, start=2):
-            where = f"{path.name}, line {number}"
             lang, term = (row["lang"] or "").strip(), (row["term"] or "").strip()
             if lang not in NAME_LANGUAGES or not term or not word_spans(term):
-                raise LayerError(f"{where}: a language (ar, en or fr) and a term are needed")
-            yield where, (row[key] or "").strip(), lang, term
+                raise LayerError(
+                    gettext_noop(
+                        "%(file)s, line %(line)s: a language (ar, en or fr) and a term are needed"
+                    ),
+                    file=path.name,
+                    line=number,
+                )
+            yield number, (row[key] or "").strip(), lang, term
 
 
 def read_labels(path: Path) -> tuple[list[LexiconTerm], dict[str, Concept]]:
@@ -130,8 +166,8 @@ def read_labels(path: Path) -> tuple[list[LexiconTerm], dict[str, Concept]]:
     of one stand-in concept per label; none when there is no such file."""
     terms: list[LexiconTerm] = []
     concepts: dict[str, Concept] = {}
-    for where, label, lang, term in _query_words(path, "label"):
-        letter, value = _label(label, where)
+    for line, label, lang, term in _query_words(path, "label"):
+        letter, value = _label(label, path.name, line)
         code = label_concept(letter, value)
         concepts.setdefault(code, Concept(code, {}, ((letter, value),), label_only=True))
         terms.append(LexiconTerm(code, lang, term))
@@ -143,11 +179,39 @@ def read_queries(path: Path, concepts: dict[str, Concept]) -> list[LexiconTerm]:
     in queries only, never in texts: "medical care" means the concept in a query, but a text that
     says it may praise the care as well as deny it. None when there is no such file."""
     terms: list[LexiconTerm] = []
-    for where, code, lang, term in _query_words(path, "concept"):
+    for line, code, lang, term in _query_words(path, "concept"):
         if code not in concepts or code in CONTEXT_CONCEPTS:
-            raise LayerError(f"{where}: unknown concept {code!r}")
+            raise LayerError(
+                gettext_noop("%(file)s, line %(line)s: unknown concept %(concept)s"),
+                file=path.name,
+                line=line,
+                concept=repr(code),
+            )
         terms.append(LexiconTerm(code, lang, term))
     return terms
+
+
+Meta = tuple[dict[str, Concept], tuple[list[LexiconTerm], dict[str, Concept]], list[LexiconTerm]]
+
+
+def read_meta(folder: Path) -> Meta:
+    """The files of data/concepts/meta, checked: the concepts' names, the labels' query words,
+    the concepts' query words (LexiconError naming the file and line; OSError when one cannot be
+    opened)."""
+    names = read_names(folder / "names.csv")
+    return names, read_labels(folder / "labels.csv"), read_queries(folder / "queries.csv", names)
+
+
+def check_named(terms: Sequence[LexiconTerm], concepts: dict[str, Concept]) -> None:
+    """LayerError when a concept of ``terms`` that search uses has no names (a concept misspelt
+    in a file of terms, or one added there and not to names.csv)."""
+    missing = {t.concept for t in terms if t.concept not in CONTEXT_CONCEPTS} - set(concepts)
+    if missing:
+        raise LayerError(
+            gettext_noop("%(file)s: no names for %(concepts)s"),
+            file="names.csv",
+            concepts=", ".join(sorted(missing)),
+        )
 
 
 class Layer:
@@ -163,12 +227,10 @@ class Layer:
         # The lexicon as given (context concepts included), to know whether concepts that
         # another matcher found (triage's) can be taken as they are (tokens_from).
         self.source = terms_digest(terms)
+        check_named(terms, concepts)
         terms = [t for t in terms if t.concept not in CONTEXT_CONCEPTS]
         self.lexicon = Lexicon(terms)
         self.concepts = concepts
-        missing = {t.concept for t in terms} - set(self.concepts)
-        if missing:
-            raise LayerError(f"names.csv: no names for {sorted(missing)}")
         # Queries also name a concept by its name in any language ("واسطة", "disparition"):
         # texts seldom use the bare name (the lexicon avoids such ambiguous single words), but an
         # officer who types it means the concept.
@@ -237,15 +299,24 @@ class Layer:
 
 
 _lock = threading.Lock()
-# (the lexicon revision it was built from, when that was last checked, the layer)
-_layer: tuple[int, float, Layer] | None = None
+# (the lexicon revision it was built from, when that was last checked, the layer); the revision
+# is None when the last build failed: the layer is then the one kept, and the next check builds.
+_layer: tuple[int | None, float, Layer] | None = None
 CHECK_SECONDS = 30.0
+# The layer without concepts, for a process that could not read the lexicon and has none before.
+_unread: Layer | None = None
 
 
 def layer() -> Layer:
-    """The layer in use, rebuilt when the lexicon's revision changes (checked every 30 s)."""
+    """The layer in use, rebuilt when the lexicon's revision changes (checked every 30 s).
+
+    A lexicon that cannot be read (data/concepts edited by hand into a wrong shape) stops neither
+    intake nor search: the error is logged, naming the file, the line and the problem, and the
+    process keeps the layer it built before, or, when it has none, uses one without concepts
+    (search by the words alone, entries indexed without concepts); the next check reads the files
+    again. The system check of insaf/search/checks.py refuses such files before a deployment."""
     global _layer
-    from insaf.search.lexicon import folder, lexicon_terms, revision
+    from insaf.search.lexicon import revision
 
     now = time.monotonic()
     held = _layer
@@ -256,12 +327,44 @@ def layer() -> Layer:
         if _layer is not None and _layer[0] == current:
             _layer = (current, now, _layer[2])
         else:
-            meta = folder() / "meta"
-            names = read_names(meta / "names.csv")
-            labels = read_labels(meta / "labels.csv")
-            queries = read_queries(meta / "queries.csv", names)
-            _layer = (current, now, Layer(lexicon_terms(), names, labels, queries))
+            try:
+                _layer = (current, now, _build())
+            except UNREADABLE as error:
+                _layer = (None, now, _unreadable(error))
         return _layer[2]
+
+
+def _build() -> Layer:
+    from insaf.search.lexicon import folder, lexicon_terms
+
+    names, labels, queries = read_meta(folder() / "meta")
+    return Layer(lexicon_terms(), names, labels, queries)
+
+
+def _unreadable(error: LexiconError | OSError | csv.Error) -> Layer:
+    """The layer to use when the lexicon cannot be read (``error``, logged): the one built
+    before, else one without concepts."""
+    global _unread
+    from insaf.search.lexicon import file_problem, folder
+
+    if _layer is None:
+        _unread = _unread or Layer([], {})
+        kept = _unread
+    else:
+        kept = _layer[2]
+    with override("en"):
+        problem = file_problem(error)
+    log.error(
+        "The concept lexicon in %s cannot be read (%s): %s until it is corrected; read again "
+        "in %d s.",
+        folder(),
+        problem,
+        "search and intake go on without concepts"
+        if kept is _unread
+        else "search and intake keep the lexicon read before",
+        CHECK_SECONDS,
+    )
+    return kept
 
 
 def warm() -> None:

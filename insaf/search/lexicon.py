@@ -54,9 +54,17 @@ def lexicon_terms() -> list[Term]:
     ]
 
 
-def file_problem(error: LexiconError) -> str:
-    """What is wrong with a lexicon file (``read_terms``'s error: file, line, problem), in the
-    active language."""
+def file_problem(error: LexiconError | OSError | csv.Error) -> str:
+    """What is wrong with a lexicon file (the error of ``read_terms`` or of the readers of
+    data/concepts/meta: file, line, problem; or the file that cannot be opened), in the active
+    language."""
+    if isinstance(error, csv.Error):  # a field over csv's limit: the reader names no file
+        return str(error)
+    if isinstance(error, OSError):
+        return _("%(file)s cannot be read: %(reason)s") % {
+            "file": Path(error.filename).name if error.filename else folder().name,
+            "reason": error.strerror or error,
+        }
     return _(error.message) % error.params
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -382,11 +383,26 @@ class _Starting(NamedTuple):
     keys: frozenset[str]
 
 
+def lexicon_text(path: Path) -> io.StringIO:
+    """A lexicon file's text, for ``csv`` to read; LexiconError naming the line of its first
+    bytes that are not UTF-8 (a file saved in another encoding). OSError when it cannot be
+    read."""
+    data = path.read_bytes()
+    try:
+        return io.StringIO(data.decode("utf-8"), newline="")
+    except UnicodeDecodeError as error:
+        raise LexiconError(
+            gettext_noop("%(file)s, line %(line)s: not valid UTF-8"),
+            file=path.name,
+            line=data.count(b"\n", 0, error.start) + 1,
+        ) from None
+
+
 def read_terms(folder: Path) -> list[Term]:
     """The terms of every ``*.csv`` file of ``folder``, checked (LexiconError on bad rows)."""
     terms: list[Term] = []
     for path in sorted(folder.glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
+        with lexicon_text(path) as handle:
             reader = csv.reader(handle)
             header = next(reader, None)
             if header is None or tuple(h.strip() for h in header) != COLUMNS:
