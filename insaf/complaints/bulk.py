@@ -53,7 +53,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from insaf.audit.services import audit_record
 from insaf.audit.verbs import Verb
@@ -185,13 +185,20 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.dry_run:
-            return _(
+            count = self.records - self.skipped
+            return ngettext(
+                "Dry run: %(count)s case would be imported (skipped %(skipped)s already "
+                "present); nothing was written.",
                 "Dry run: %(count)s cases would be imported (skipped %(skipped)s already "
-                "present); nothing was written."
-            ) % {"count": self.records - self.skipped, "skipped": self.skipped}
-        return _(
+                "present); nothing was written.",
+                count,
+            ) % {"count": count, "skipped": self.skipped}
+        return ngettext(
+            "Imported %(count)s case (skipped %(skipped)s already present) in %(seconds).1f s: "
+            "%(rate).0f cases/s",
             "Imported %(count)s cases (skipped %(skipped)s already present) in %(seconds).1f s: "
-            "%(rate).0f cases/s"
+            "%(rate).0f cases/s",
+            self.imported,
         ) % {
             "count": self.imported,
             "skipped": self.skipped,

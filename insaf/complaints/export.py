@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from insaf.accounts.access import can_see_personal_data
 from insaf.audit.services import audit_record
@@ -106,14 +107,25 @@ class ExportReport:
         }
         if self.with_identity:
             return (
-                _(
+                ngettext(
+                    "Exported %(count)s case in %(seconds).1f s; with the complainant's "
+                    "identity: %(identities)s; identity withheld (not allowed for this user): "
+                    "%(withheld)s.",
                     "Exported %(count)s cases in %(seconds).1f s; with the complainant's "
                     "identity: %(identities)s; identity withheld (not allowed for this user): "
-                    "%(withheld)s."
+                    "%(withheld)s.",
+                    self.count,
                 )
                 % figures
             )
-        return _("Exported %(count)s cases in %(seconds).1f s.") % figures
+        return (
+            ngettext(
+                "Exported %(count)s case in %(seconds).1f s.",
+                "Exported %(count)s cases in %(seconds).1f s.",
+                self.count,
+            )
+            % figures
+        )
 
 
 def export_cases(

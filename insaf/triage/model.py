@@ -35,7 +35,7 @@ import math
 import os
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
@@ -1213,23 +1213,28 @@ class Evaluation:
     per_label: dict[str, dict[str, float]]
     confusion: dict[str, dict[str, int]]
 
-    def lines(self) -> list[str]:
+    def lines(self, words: Mapping[str, str] | None = None) -> list[str]:
+        """The figures as a table. ``words``: the table's words (the keys of ``LINE_WORDS``) in
+        the reader's language; English without. Label codes stay codes (the contract)."""
+        say = {**LINE_WORDS, **(words or {})}
+        width = max(38, len(say["label"]) + 1)
         out = [
-            f"items {self.items}",
-            f"kind accuracy {self.kind_accuracy:.3f}",
-            f"category accuracy {self.category_accuracy:.3f}",
-            f"grave precision {self.grave['precision']:.3f} recall {self.grave['recall']:.3f} "
-            f"f1 {self.grave['f1']:.3f}",
-            f"vulnerable micro-F1 {self.vulnerable_micro_f1:.3f}",
+            f"{say['items']} {self.items}",
+            f"{say['kind accuracy']} {self.kind_accuracy:.3f}",
+            f"{say['category accuracy']} {self.category_accuracy:.3f}",
+            f"{say['grave precision']} {self.grave['precision']:.3f} {say['recall']} "
+            f"{self.grave['recall']:.3f} {say['f1']} {self.grave['f1']:.3f}",
+            f"{say['vulnerable micro-F1']} {self.vulnerable_micro_f1:.3f}",
             "",
-            f"{'label':<38} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}",
+            f"{say['label']:<{width}} {say['precision']:>9} {say['recall']:>7} {say['f1']:>6} "
+            f"{say['support']:>8}",
         ]
         for name, row in self.per_label.items():
             out.append(
-                f"{name:<38} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} "
-                f"{int(row['support']):>8}"
+                f"{name:<{width}} {row['precision']:>9.3f} {row['recall']:>7.3f} "
+                f"{row['f1']:>6.3f} {int(row['support']):>8}"
             )
-        out += ["", "category confusion (rows: true, columns: predicted)"]
+        out += ["", say["category confusion (rows: true, columns: predicted)"]]
         codes = [
             c
             for c in CATEGORIES
@@ -1241,6 +1246,25 @@ class Evaluation:
             counts = self.confusion.get(true, {})
             out.append(f"{true:<24}" + " ".join(f"{counts.get(c, 0):>6}" for c in codes))
         return out
+
+
+# The words of ``Evaluation.lines``, in English (the command line gives them in its language).
+LINE_WORDS = {
+    key: key
+    for key in (
+        "items",
+        "kind accuracy",
+        "category accuracy",
+        "grave precision",
+        "recall",
+        "f1",
+        "vulnerable micro-F1",
+        "label",
+        "precision",
+        "support",
+        "category confusion (rows: true, columns: predicted)",
+    )
+}
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:

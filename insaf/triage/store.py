@@ -34,8 +34,9 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 # (the pointer's path and stat, the model file it names, the model loaded from it)
 _loaded: tuple[tuple[object, ...], str, TriageModel | None] | None = None
-# The database's model in use: (its version, the model loaded from it, or None when it could not
-# be read), None when none is published; and when to look in the database again.
+# The database's model in use: (its version, the model this process labels with: the one loaded
+# from it, or when that could not be read the one held before, or None), None when none is
+# published; and when to look in the database again.
 _published: tuple[str, TriageModel | None] | None = None
 _next_look = 0.0
 
@@ -131,14 +132,17 @@ def _look_in_database(
             log.warning("The triage model in use could not be looked up (%s).", error)
         return held
     name = f"triage-{version}.npz"
+    # A version that cannot be used is not read again at every look; the process goes on with
+    # the model it held, if any (else the folder's, or the keyword rule).
+    kept = held[1] if held is not None else None
     if hashlib.sha256(data).hexdigest() != sha256:
         log.error("Triage model %s in the database is damaged (its SHA-256 differs).", name)
-        return version, None
+        return version, kept
     try:
         return version, TriageModel.load(Path(name), content=data)
     except (OSError, ValueError, KeyError) as error:
         log.error("Triage model %s cannot be used (%s): run `insaf triage train`.", name, error)
-        return version, None
+        return version, kept
 
 
 def _in_use() -> Any:

@@ -369,7 +369,7 @@ def test_reimport_is_idempotent(tmp_path: Path, policy: CountryPolicy) -> None:
         [*_records(), {"external_id": "OLD-6", "country": "JO", "text": BRIBE, "anonymous": True}],
     )
     out, _ = _import(path)
-    assert out.startswith("Imported 1 cases (skipped 5 already present)")
+    assert out.startswith("Imported 1 case (skipped 5 already present)")
     assert Complaint.objects.count() == 6
     assert audit_verify().ok
 

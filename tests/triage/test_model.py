@@ -170,6 +170,32 @@ def test_train_installs_a_model_and_evaluate_reports(
         assert "items 1" in text and "category confusion" in text and "grave precision" in text
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("ar", ["العناصر 1", "دقة النوع", "مصفوفة الالتباس"]),
+        ("fr", ["éléments 1", "exactitude du type", "matrice de confusion"]),
+        ("en", ["items 1", "kind accuracy", "category confusion"]),
+    ],
+)
+def test_evaluate_speaks_the_command_lines_language(
+    installed: TriageModel,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    words: list[str],
+) -> None:
+    sample = tmp_path / "one.jsonl"
+    row = {"text": TORTURE, "kind": "complaint", "category": "torture_ill_treatment"}
+    sample.write_text(json.dumps({**row, "grave": True, "vulnerable": []}, ensure_ascii=False))
+    monkeypatch.setenv("INSAF_LANGUAGE", language)
+    out = io.StringIO()
+    call_command("triage", "evaluate", str(sample), stdout=out)
+    text = out.getvalue()
+    assert all(word in text for word in words), text
+    assert "torture_ill_treatment" in text  # the codes stay codes
+
+
 def test_warm_up_builds_what_the_first_text_needs(installed: TriageModel) -> None:
     from insaf.triage.engine import warm_up
     from insaf.triage.store import current_model

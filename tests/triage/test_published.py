@@ -161,6 +161,33 @@ def test_a_damaged_model_in_the_database_leaves_the_folder_or_the_keyword_rule(
 
 
 @pytest.mark.django_db
+def test_a_damaged_newer_model_leaves_the_one_held(
+    trained: tuple[TriageModel, Path], server: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    model, path = trained
+    first = store.publish(model, path)
+    assert store.current_model().version == model.version
+    # Another machine publishes a newer model, damaged on its way into the database.
+    PublishedModel.objects.create(
+        version="linear-newer",
+        sha256=first.sha256,
+        size=11,
+        data=b"not a model",
+        trained_on=1,
+        published_at=first.published_at,
+        in_use_since=first.in_use_since + dt.timedelta(microseconds=1),
+    )
+    store._next_look = 0.0  # the next look, without forgetting what is held
+    with caplog.at_level(logging.ERROR, logger="insaf.triage.store"):
+        assert store.current_model().version == model.version
+    assert "linear-newer" in caplog.text and "damaged" in caplog.text
+    caplog.clear()
+    store._next_look = 0.0
+    assert store.current_model().version == model.version
+    assert caplog.text == ""  # the damaged version is not read again at every look
+
+
+@pytest.mark.django_db
 def test_a_failed_look_up_inside_a_filing_leaves_its_transaction_usable(
     trained: tuple[TriageModel, Path], server: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from insaf.complaints.sla import sla_sweep
 from insaf.core.commands import InsafCommand
@@ -26,6 +26,10 @@ class Command(InsafCommand):
             for level, count in report.escalated.items()
         )
         self.stdout.write(
-            _("Examined %(examined)s overdue cases; escalated %(total)s (%(levels)s).")
-            % {"examined": report.examined, "total": report.total, "levels": levels}
+            ngettext(
+                "Examined %(count)s overdue case; escalated %(total)s (%(levels)s).",
+                "Examined %(count)s overdue cases; escalated %(total)s (%(levels)s).",
+                report.examined,
+            )
+            % {"count": report.examined, "total": report.total, "levels": levels}
         )
