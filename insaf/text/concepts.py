@@ -384,12 +384,12 @@ class _Starting(NamedTuple):
 
 
 def lexicon_text(path: Path) -> io.StringIO:
-    """A lexicon file's text, for ``csv`` to read; LexiconError naming the line of its first
-    bytes that are not UTF-8 (a file saved in another encoding). OSError when it cannot be
-    read."""
+    """A lexicon file's text, for ``csv`` to read, without the byte-order mark that spreadsheets
+    write at the start of "CSV UTF-8"; LexiconError naming the line of its first bytes that are
+    not UTF-8 (a file saved in another encoding). OSError when it cannot be read."""
     data = path.read_bytes()
     try:
-        return io.StringIO(data.decode("utf-8"), newline="")
+        return io.StringIO(data.decode("utf-8-sig"), newline="")
     except UnicodeDecodeError as error:
         raise LexiconError(
             gettext_noop("%(file)s, line %(line)s: not valid UTF-8"),

@@ -64,7 +64,7 @@ from insaf.complaints.services.attachments import (
 from insaf.complaints.services.workflow import transitions_for
 from insaf.core.models import Country
 from insaf.search import lexicon
-from insaf.search.concepts import read_names
+from insaf.search.concepts import UNREADABLE, read_names
 from insaf.search.models import ConceptTerm
 from insaf.search.query import QueryError
 from insaf.search.services import Filters, search
@@ -737,12 +737,23 @@ def dashboard_export(request: HttpRequest, extension: str) -> HttpResponse:
 # --- The concept lexicon -------------------------------------------------------------------------
 
 
-def _concept_choices() -> list[tuple[str, str]]:
-    names = read_names(lexicon.folder() / "meta" / "names.csv")
-    return sorted(((code, c.name()) for code, c in names.items()), key=lambda pair: pair[1])
+def _concept_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    """The concepts an administrator can choose, by name; none, with the problem shown, when
+    the names file does not follow the format."""
+    held: list[tuple[str, str]] | None = getattr(request, "concept_choices", None)
+    if held is not None:  # asked again by the same request: the problem is shown once
+        return held
+    try:
+        names = read_names(lexicon.folder() / "meta" / "names.csv")
+    except UNREADABLE as error:
+        messages.error(request, _files_problem(error))
+        names = {}
+    choices = sorted(((code, c.name()) for code, c in names.items()), key=lambda pair: pair[1])
+    request.concept_choices = choices  # type: ignore[attr-defined]
+    return choices
 
 
-def _files_problem(error: LexiconError) -> str:
+def _files_problem(error: LexiconError | OSError | csv.Error) -> str:
     """What an administrator is told when the lexicon files on the server do not follow the
     format (data/concepts edited by hand): the file, the line, and what is wrong there."""
     return _("The lexicon files cannot be read: %(problem)s. Nothing was changed.") % {
@@ -753,7 +764,7 @@ def _files_problem(error: LexiconError) -> str:
 def _lexicon_page(
     request: HttpRequest, concept: str, form: ConceptTermForm | None = None, status: int = 200
 ) -> HttpResponse:
-    choices = _concept_choices()
+    choices = _concept_choices(request)
     known = {code for code, _name in choices}
     concept = concept if concept in known else (choices[0][0] if choices else "")
     stored = lexicon.in_database()
@@ -773,7 +784,7 @@ def _lexicon_page(
     else:
         try:
             from_files = read_terms(lexicon.folder())
-        except LexiconError as error:
+        except UNREADABLE as error:
             messages.error(request, _files_problem(error))
             from_files = []
         terms = [
@@ -822,7 +833,7 @@ def lexicon_add(request: HttpRequest) -> HttpResponse:
     refused = _lexicon_allowed(request)
     if refused:
         return refused
-    form = ConceptTermForm(request.POST, concepts=_concept_choices())
+    form = ConceptTermForm(request.POST, concepts=_concept_choices(request))
     concept = request.POST.get("concept", "")
     if not form.is_valid():
         return _lexicon_page(request, concept, form, status=422)
@@ -832,7 +843,7 @@ def lexicon_add(request: HttpRequest) -> HttpResponse:
         for field, message in error.fields.items():
             form.add_error(field if field in form.fields else None, str(message))
         return _lexicon_page(request, concept, form, status=422)
-    except LexiconError as error:  # the first term added loads the files
+    except UNREADABLE as error:  # the first term added loads the files
         form.add_error(None, _files_problem(error))
         return _lexicon_page(request, concept, form, status=422)
     messages.success(request, _("Term added. Searches use it at once; re-index for older cases."))
@@ -866,7 +877,7 @@ def lexicon_load_files(request: HttpRequest) -> HttpResponse:
         return refused
     try:
         added, kept = lexicon.lexicon_load(actor=request.user)  # type: ignore[arg-type]
-    except LexiconError as error:
+    except UNREADABLE as error:
         messages.error(request, _files_problem(error))
         return redirect("workspace:lexicon")
     messages.success(
@@ -886,7 +897,7 @@ def lexicon_export(request: HttpRequest) -> HttpResponse:
     concept = request.GET.get("concept") or None
     try:
         exported = lexicon.export_csv(concept)
-    except LexiconError as error:
+    except UNREADABLE as error:
         messages.error(request, _files_problem(error))
         return redirect("workspace:lexicon")
     response = HttpResponse(exported, content_type="text/csv; charset=utf-8")

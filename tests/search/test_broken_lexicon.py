@@ -190,3 +190,37 @@ def test_the_check_speaks_the_command_line_language(
     (error,) = lexicon_errors()
     assert message.format(line=line) in error.msg
     assert "data/concepts/README.md" in (error.hint or "")
+
+
+def test_a_file_saved_by_a_spreadsheet_with_a_byte_order_mark_reads_the_same(data: Path) -> None:
+    """ "CSV UTF-8" from a spreadsheet starts with a byte-order mark: the same terms, no error."""
+    from insaf.text.concepts import read_terms
+
+    before = read_terms(data)
+    path = data / "conduct.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert read_terms(data) == before
+    assert [m for m in run_checks() if m.id == "search.E001"] == []
+
+
+@pytest.mark.django_db
+def test_a_broken_names_file_is_named_on_the_lexicon_page(data: Path, jordan: Org) -> None:
+    """The page lists the concepts from meta/names.csv: broken, the page says where, once, and
+    adding a term is refused (422) with nothing written."""
+    from django.test import Client
+
+    from insaf.search.models import ConceptTerm
+    from tests.conftest import sign_in_with_second_factor
+
+    number = append(data / "meta" / "names.csv", "bribery_two,رشوة,bribe")
+    admin = sign_in_with_second_factor(Client(), jordan.staff[Role.NATIONAL_ADMIN])
+    problem = f"names.csv، السطر {number}: عدد الأعمدة 3، والمطلوب 5"  # the admin reads Arabic
+    page = admin.get("/work/lexicon/?concept=bribery")
+    assert page.status_code == 200 and page.content.decode().count(problem) == 1
+    assert '<div class="alert alert-danger" role="alert">' in page.content.decode()  # an error
+    added = admin.post(
+        "/work/lexicon/add/",
+        {"concept": "bribery", "lang": "ar", "text": NEW_WORD},
+    )
+    assert added.status_code == 422 and added.content.decode().count(problem) == 1
+    assert not ConceptTerm.objects.exists()
