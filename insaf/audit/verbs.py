@@ -42,3 +42,4 @@ class Verb(models.TextChoices):
     HOLIDAY_REMOVED = "core.holiday_removed", _("Public holiday removed")
     TRIAGE_MODEL_PUBLISHED = "triage.model_published", _("Triage model published and in use")
     TRIAGE_MODEL_USED = "triage.model_used", _("Earlier triage model put back in use")
+    TRIAGE_MODELS_DELETED = "triage.models_deleted", _("Old triage models deleted")

@@ -284,6 +284,31 @@ def use(version: str, *, actor: Any = None) -> PublishedModel:
     return row
 
 
+def prune(keep: int, *, actor: Any = None) -> list[str]:
+    """Delete the published models but the ``keep`` newest and the one in use (audited); the
+    versions deleted. Their cases keep the version's name; the model can no longer be put back."""
+    from django.db import transaction
+
+    from insaf.audit.services import audit_record
+    from insaf.audit.verbs import Verb
+    from insaf.triage.models import PublishedModel
+
+    if keep < 1:
+        raise ValueError(keep)
+    with transaction.atomic():
+        in_use = _in_use().values_list("pk", flat=True).first()
+        newest = PublishedModel.objects.order_by("-published_at", "-pk").values_list(
+            "pk", flat=True
+        )
+        kept = {*newest[:keep], in_use}
+        old = PublishedModel.objects.exclude(pk__in=[pk for pk in kept if pk is not None])
+        versions = sorted(old.values_list("version", flat=True))
+        if versions:
+            old.delete()
+            audit_record(actor=actor, verb=Verb.TRIAGE_MODELS_DELETED, data={"versions": versions})
+    return versions
+
+
 def published() -> list[tuple[PublishedModel, bool]]:
     """The models published in the database, newest first, each with whether it is in use."""
     from insaf.triage.models import PublishedModel

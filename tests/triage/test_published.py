@@ -131,6 +131,31 @@ def test_an_unknown_version_is_refused_and_changes_nothing(
 
 
 @pytest.mark.django_db
+def test_prune_keeps_the_newest_and_the_one_in_use(
+    trained: tuple[TriageModel, Path], tmp_path: Path, server: Path
+) -> None:
+    model, path = trained
+    store.publish(model, path)
+    for version in ("linear-second", "linear-third"):
+        store.publish(*_other(model, tmp_path, version))
+    call_command("triage", "use", model.version, stdout=io.StringIO())  # the oldest, in use
+    with pytest.raises(CommandError, match="--keep must be 1 or more"):
+        call_command("triage", "prune", "--keep", "0", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("triage", "prune", "--keep", "1", stdout=out)
+    assert out.getvalue().strip() == "Deleted 1 model: linear-second."
+    assert sorted(PublishedModel.objects.values_list("version", flat=True)) == sorted(
+        ["linear-third", model.version]
+    )
+    event = Event.objects.get(verb=Verb.TRIAGE_MODELS_DELETED)
+    assert event.data == {"versions": ["linear-second"]}
+    out = io.StringIO()
+    call_command("triage", "prune", "--keep", "1", stdout=out)
+    assert out.getvalue().strip() == "No model to delete."
+    assert store.current_model().version == model.version
+
+
+@pytest.mark.django_db
 def test_a_damaged_model_in_the_database_leaves_the_folder_or_the_keyword_rule(
     trained: tuple[TriageModel, Path],
     server: Path,

@@ -7,6 +7,8 @@ insaf triage train [--no-corrections]  rebuild the model from data/triage/train.
                                        application server takes it from there)
 insaf triage models                    the models published in the database, and the one in use
 insaf triage use VERSION               put a published model back in use
+insaf triage prune --keep N            delete the published models but the N newest and the
+                                       one in use
 insaf triage evaluate FILE.jsonl       precision, recall and F1 per label, the category
                                        confusion matrix
 """
@@ -23,6 +25,7 @@ from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from insaf.core.commands import InsafCommand
 from insaf.triage.engine import TriageResult
@@ -35,7 +38,7 @@ class Command(InsafCommand):
         "Triage. Without an action: read JSON lines {id, text} on stdin and write one line of "
         "labels per input, in order (needs no database). 'train' rebuilds the model; 'evaluate "
         "FILE.jsonl' measures it on labelled texts; 'models' lists the models published in the "
-        "database and 'use VERSION' puts one back in use."
+        "database, 'use VERSION' puts one back in use and 'prune --keep N' deletes old ones."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,6 +54,13 @@ class Command(InsafCommand):
         use = sub.add_parser("use", help="Put a published model back in use.")
         use.add_argument("version")
         use.add_argument("--user", help="Username of the administrator (for the audit log).")
+        prune = sub.add_parser(
+            "prune", help="Delete the published models but the newest and the one in use."
+        )
+        prune.add_argument(
+            "--keep", type=int, required=True, help="How many of the newest to keep (1 or more)."
+        )
+        prune.add_argument("--user", help="Username of the administrator (for the audit log).")
         evaluate = sub.add_parser("evaluate", help="Measure the model on labelled JSON lines.")
         evaluate.add_argument("file", type=Path)
         evaluate.add_argument("--json", action="store_true", help="Print the figures as JSON.")
@@ -65,6 +75,8 @@ class Command(InsafCommand):
             self._models()
         elif action == "use":
             self._use(options)
+        elif action == "prune":
+            self._prune(options)
         else:
             label_stream(sys.stdin, self.stdout)
 
@@ -178,6 +190,26 @@ class Command(InsafCommand):
         self.stdout.write(
             _("%(version)s is in use: every application server takes it within %(seconds)s s.")
             % {"version": row.version, "seconds": settings.INSAF_TRIAGE_REFRESH}
+        )
+
+    def _prune(self, options: dict[str, Any]) -> None:
+        from insaf.triage.store import prune
+
+        keep: int = options["keep"]
+        if keep < 1:
+            raise CommandError(_("--keep must be 1 or more (the newest model is always kept)."))
+        actor = self.active_user(options["user"])
+        deleted = prune(keep, actor=actor)
+        if not deleted:
+            self.stdout.write(_("No model to delete."))
+            return
+        self.stdout.write(
+            ngettext(
+                "Deleted %(count)s model: %(versions)s.",
+                "Deleted %(count)s models: %(versions)s.",
+                len(deleted),
+            )
+            % {"count": len(deleted), "versions": pgettext("list separator", ", ").join(deleted)}
         )
 
 
