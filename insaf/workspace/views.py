@@ -740,17 +740,12 @@ def dashboard_export(request: HttpRequest, extension: str) -> HttpResponse:
 def _concept_choices(request: HttpRequest) -> list[tuple[str, str]]:
     """The concepts an administrator can choose, by name; none, with the problem shown, when
     the names file does not follow the format."""
-    held: list[tuple[str, str]] | None = getattr(request, "concept_choices", None)
-    if held is not None:  # asked again by the same request: the problem is shown once
-        return held
     try:
         names = read_names(lexicon.folder() / "meta" / "names.csv")
     except UNREADABLE as error:
         messages.error(request, _files_problem(error))
         names = {}
-    choices = sorted(((code, c.name()) for code, c in names.items()), key=lambda pair: pair[1])
-    request.concept_choices = choices  # type: ignore[attr-defined]
-    return choices
+    return sorted(((code, c.name()) for code, c in names.items()), key=lambda pair: pair[1])
 
 
 def _files_problem(error: LexiconError | OSError | csv.Error) -> str:
@@ -762,9 +757,14 @@ def _files_problem(error: LexiconError | OSError | csv.Error) -> str:
 
 
 def _lexicon_page(
-    request: HttpRequest, concept: str, form: ConceptTermForm | None = None, status: int = 200
+    request: HttpRequest,
+    concept: str,
+    form: ConceptTermForm | None = None,
+    status: int = 200,
+    choices: list[tuple[str, str]] | None = None,
 ) -> HttpResponse:
-    choices = _concept_choices(request)
+    if choices is None:
+        choices = _concept_choices(request)
     known = {code for code, _name in choices}
     concept = concept if concept in known else (choices[0][0] if choices else "")
     stored = lexicon.in_database()
@@ -833,19 +833,20 @@ def lexicon_add(request: HttpRequest) -> HttpResponse:
     refused = _lexicon_allowed(request)
     if refused:
         return refused
-    form = ConceptTermForm(request.POST, concepts=_concept_choices(request))
+    choices = _concept_choices(request)  # read once: a problem with them is shown once
+    form = ConceptTermForm(request.POST, concepts=choices)
     concept = request.POST.get("concept", "")
     if not form.is_valid():
-        return _lexicon_page(request, concept, form, status=422)
+        return _lexicon_page(request, concept, form, status=422, choices=choices)
     try:
         lexicon.concept_term_add(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
     except CaseError as error:
         for field, message in error.fields.items():
             form.add_error(field if field in form.fields else None, str(message))
-        return _lexicon_page(request, concept, form, status=422)
+        return _lexicon_page(request, concept, form, status=422, choices=choices)
     except UNREADABLE as error:  # the first term added loads the files
         form.add_error(None, _files_problem(error))
-        return _lexicon_page(request, concept, form, status=422)
+        return _lexicon_page(request, concept, form, status=422, choices=choices)
     messages.success(request, _("Term added. Searches use it at once; re-index for older cases."))
     return redirect(f"{reverse('workspace:lexicon')}?concept={concept}")
 
