@@ -10,6 +10,12 @@ commands' options and of Django's own commands.
 
 What a command writes into the database (demo data, audit entries, files it exports) does not
 depend on this language; only its messages do.
+
+The commands run Django's system checks before they start, except the concept lexicon's
+(insaf/search/checks.py) for those that do not read it: a data/concepts file edited into a wrong
+shape stops ``insaf search``, ``insaf concepts``, ``insaf import`` and ``insaf triage train``, as
+it stops ``insaf check`` and ``insaf migrate``, but not the deadline sweep, the outbox or the audit
+run by cron, nor ``insaf triage`` labelling with a model (which carries its own terms).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -25,6 +32,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 LANGUAGES = ("ar", "en", "fr")
+# False while the system checks run for a command that does not read the concept lexicon: its
+# check (insaf/search/checks.py) then passes.
+LEXICON_CHECKED: ContextVar[bool] = ContextVar("lexicon_checked", default=True)
 DEFAULT = "en"
 # gettext's order: the first variable that is set decides (LANGUAGE may list several).
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -70,6 +80,17 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
 
 class InsafCommand(BaseCommand):
     """A management command of Insaf: it runs in the command line's language."""
+
+    # Whether the command reads the concept lexicon (data/concepts): only then does the
+    # lexicon's check stop it.
+    reads_lexicon = False
+
+    def check(self, *args: Any, **kwargs: Any) -> None:
+        token = LEXICON_CHECKED.set(self.reads_lexicon)
+        try:
+            super().check(*args, **kwargs)
+        finally:
+            LEXICON_CHECKED.reset(token)
 
     def execute(self, *args: Any, **options: Any) -> Any:
         with translation.override(command_language()):

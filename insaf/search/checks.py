@@ -1,6 +1,8 @@
 """The system check of the concept lexicon's files: ``insaf check`` and ``insaf migrate`` (and the
-commands that run the checks) refuse data/concepts edited by hand into a wrong shape, naming the
-file, the line and the problem, before a deployment puts it in use.
+commands that read the lexicon: search, concepts, import, triage train) refuse data/concepts
+edited by hand into a wrong shape, naming the file, the line and the problem, before a
+deployment puts it in use. The commands that do not read it (the deadline sweep, the outbox, the
+audit ...) run.
 
 A running process reads the same files when its lexicon changes (insaf/search/concepts.py); one
 that cannot read them logs the problem and searches with the lexicon it read before, or without
@@ -17,7 +19,7 @@ from django.core.checks import CheckMessage, Error, register
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from insaf.core.commands import command_language
+from insaf.core.commands import LEXICON_CHECKED, command_language
 from insaf.text.concepts import read_terms
 
 
@@ -30,6 +32,8 @@ def lexicon_files(
     language."""
     if app_configs is not None and not any(c.label == "search" for c in app_configs):
         return []
+    if not LEXICON_CHECKED.get():
+        return []  # an insaf command that does not read the lexicon (insaf/core/commands.py)
     from insaf.search.concepts import UNREADABLE, check_named, read_meta
     from insaf.search.lexicon import file_problem, folder
 

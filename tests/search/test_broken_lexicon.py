@@ -175,6 +175,29 @@ def test_the_check_names_the_broken_file_and_line(data: Path, breakage: str) -> 
         call_command("check", stdout=StringIO(), stderr=StringIO())
 
 
+@pytest.mark.django_db
+def test_a_broken_file_stops_the_commands_that_read_the_lexicon_and_no_other(
+    data: Path, jordan: Org
+) -> None:
+    """A typo in a CSV file must not stop the deadline sweep that cron runs, nor labelling with
+    a trained model (it carries its terms); search, the lexicon's own commands, import and
+    training refuse to start, as the checks of ``insaf check`` do."""
+    append(data / "conduct.csv", "bribery,xx,رشوة,")
+    quiet = {"stdout": StringIO(), "stderr": StringIO(), "skip_checks": False}
+    for stopped in (("search", "رشوة"), ("concepts", "status"), ("triage", "train")):
+        with pytest.raises(SystemCheckError, match=r"search\.E001"):
+            call_command(*stopped, **quiet)
+    call_command("sla", "sweep", **quiet)
+    call_command("outbox", "status", **quiet)
+    call_command("audit", "verify", **quiet)
+    data.joinpath("conduct.csv").write_text(
+        "\n".join(data.joinpath("conduct.csv").read_text(encoding="utf-8").splitlines()[:-1])
+        + "\n",
+        encoding="utf-8",
+    )
+    call_command("search", "رشوة", **quiet)  # mended: searching runs again
+
+
 @pytest.mark.parametrize(
     ("language", "message"),
     [

@@ -25,6 +25,7 @@ from insaf.core.commands import InsafCommand
 
 
 class Command(InsafCommand):
+    reads_lexicon = True
     help = (
         "Import historical cases of this node's member state from a .jsonl or .csv file: checked "
         "first (nothing is imported if any record is bad), then written in batches; records "

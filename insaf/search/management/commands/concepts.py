@@ -22,6 +22,7 @@ from insaf.text.concepts import LexiconError
 
 
 class Command(InsafCommand):
+    reads_lexicon = True
     help = (
         "The concept lexicon: `insaf concepts load` copies data/concepts into the database, "
         "`insaf concepts export [DIR]` writes it as CSV, `insaf concepts status` tells where it "

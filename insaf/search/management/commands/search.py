@@ -67,6 +67,7 @@ def _choices(values: list[str] | None, allowed: list[str], name: str) -> tuple[s
 
 
 class Command(InsafCommand):
+    reads_lexicon = True
     help = (
         'Search cases: insaf search "QUERY" [--limit N] [--json] [filters]. Words must all '
         'match; "exact phrase", -exclude, a OR b, prefix*. `insaf search reindex` rebuilds the '

@@ -65,6 +65,11 @@ class Command(InsafCommand):
         evaluate.add_argument("file", type=Path)
         evaluate.add_argument("--json", action="store_true", help="Print the figures as JSON.")
 
+    def execute(self, *args: Any, **options: Any) -> Any:
+        # Only training reads the lexicon's files (a model carries the terms it was trained with).
+        self.reads_lexicon = options.get("action") == "train"
+        return super().execute(*args, **options)
+
     def handle(self, *args: Any, **options: Any) -> None:
         action = options.get("action")
         if action == "train":
