@@ -131,6 +131,16 @@ def test_an_unknown_version_is_refused_and_changes_nothing(
 
 
 @pytest.mark.django_db
+def test_the_commands_on_a_database_without_the_models_table_say_so() -> None:
+    """Not migrated yet (or the table lost): a one-line error, not a traceback."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {PublishedModel._meta.db_table}")
+    for action in (["models"], ["use", "linear-0000000000"], ["prune", "--keep", "1"]):
+        with pytest.raises(CommandError, match="could not be read"), transaction.atomic():
+            call_command("triage", *action, stdout=io.StringIO())
+
+
+@pytest.mark.django_db
 def test_prune_keeps_the_newest_and_the_one_in_use(
     trained: tuple[TriageModel, Path], tmp_path: Path, server: Path
 ) -> None:

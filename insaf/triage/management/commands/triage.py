@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -161,12 +162,8 @@ class Command(InsafCommand):
     def _models(self) -> None:
         from insaf.triage.store import published
 
-        try:
+        with _database():
             rows = published()
-        except DatabaseError as error:
-            raise CommandError(
-                _("The database could not be read (%(error)s).") % {"error": error}
-            ) from None
         if not rows:
             self.stdout.write(_("No model is published in the database: run `insaf triage train`."))
             return
@@ -184,9 +181,9 @@ class Command(InsafCommand):
     def _use(self, options: dict[str, Any]) -> None:
         from insaf.triage.store import use
 
-        actor = self.active_user(options["user"])
         try:
-            row = use(options["version"], actor=actor)
+            with _database():
+                row = use(options["version"], actor=self.active_user(options["user"]))
         except LookupError:
             raise CommandError(
                 _("No model %(version)s is published in the database (see `insaf triage models`).")
@@ -203,8 +200,8 @@ class Command(InsafCommand):
         keep: int = options["keep"]
         if keep < 1:
             raise CommandError(_("--keep must be 1 or more (the newest model is always kept)."))
-        actor = self.active_user(options["user"])
-        deleted = prune(keep, actor=actor)
+        with _database():
+            deleted = prune(keep, actor=self.active_user(options["user"]))
         if not deleted:
             self.stdout.write(_("No model to delete."))
             return
@@ -216,6 +213,17 @@ class Command(InsafCommand):
             )
             % {"count": len(deleted), "versions": pgettext("list separator", ", ").join(deleted)}
         )
+
+
+@contextmanager
+def _database() -> Iterator[None]:
+    """A database that cannot be read (not migrated, not reachable) as a command error."""
+    try:
+        yield
+    except DatabaseError as error:
+        raise CommandError(
+            _("The database could not be read (%(error)s).") % {"error": error}
+        ) from None
 
 
 def _table_words() -> dict[str, str]:
