@@ -41,7 +41,7 @@ def lexicon_files(
     try:
         terms = read_terms(where)
         names, _labels, _queries = read_meta(where / "meta")
-        check_named(terms, names)
+        check_named(terms, names, where)
     except UNREADABLE as error:
         with override(command_language()):
             return [

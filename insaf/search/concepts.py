@@ -202,16 +202,43 @@ def read_meta(folder: Path) -> Meta:
     return names, read_labels(folder / "labels.csv"), read_queries(folder / "queries.csv", names)
 
 
-def check_named(terms: Sequence[LexiconTerm], concepts: dict[str, Concept]) -> None:
+def check_named(
+    terms: Sequence[LexiconTerm], concepts: dict[str, Concept], folder: Path | None = None
+) -> None:
     """LayerError when a concept of ``terms`` that search uses has no names (a concept misspelt
-    in a file of terms, or one added there and not to names.csv)."""
+    in a file of terms, or one added there and not to names.csv). With ``folder``, the files the
+    terms were read from: the error names the first row of such a concept, where the misspelling
+    usually is."""
     missing = {t.concept for t in terms if t.concept not in CONTEXT_CONCEPTS} - set(concepts)
-    if missing:
+    if not missing:
+        return
+    found = _first_row(folder, missing) if folder is not None else None
+    if found is not None:
         raise LayerError(
-            gettext_noop("%(file)s: no names for %(concepts)s"),
-            file="names.csv",
-            concepts=", ".join(sorted(missing)),
+            gettext_noop(
+                "%(file)s, line %(line)s: the concept %(concept)s has no names in %(names)s"
+            ),
+            file=found[0],
+            line=found[1],
+            concept=repr(found[2]),
+            names="meta/names.csv",
         )
+    raise LayerError(
+        gettext_noop("%(file)s: no names for %(concepts)s"),
+        file="names.csv",
+        concepts=", ".join(sorted(missing)),
+    )
+
+
+def _first_row(folder: Path, concepts: set[str]) -> tuple[str, int, str] | None:
+    """(file, line, concept): the first row of the terms' files (read before, so well formed)
+    whose concept is one of ``concepts``."""
+    for path in sorted(folder.glob("*.csv")):
+        with lexicon_text(path) as handle:
+            for number, row in enumerate(csv.reader(handle), start=1):
+                if number > 1 and row and row[0].strip() in concepts:
+                    return path.name, number, row[0].strip()
+    return None
 
 
 class Layer:

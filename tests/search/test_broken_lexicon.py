@@ -118,8 +118,8 @@ def unknown_language(folder: Path) -> str:
 
 
 def concept_without_a_name(folder: Path) -> str:
-    append(folder / "harm.csv", "bribary,ar,رشوة,")
-    return "names.csv: no names for bribary"
+    line = append(folder / "harm.csv", "bribary,ar,رشوة,")
+    return f"harm.csv, line {line}: the concept 'bribary' has no names in meta/names.csv"
 
 
 def names_row_without_labels(folder: Path) -> str:
