@@ -177,16 +177,24 @@ def test_the_check_names_the_broken_file_and_line(data: Path, breakage: str) -> 
 
 @pytest.mark.django_db
 def test_a_broken_file_stops_the_commands_that_read_the_lexicon_and_no_other(
-    data: Path, jordan: Org
+    data: Path, jordan: Org, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A typo in a CSV file must not stop the deadline sweep that cron runs, nor labelling with
     a trained model (it carries its terms); search, the lexicon's own commands, import and
     training refuse to start, as the checks of ``insaf check`` do."""
     append(data / "conduct.csv", "bribery,xx,رشوة,")
     quiet = {"stdout": StringIO(), "stderr": StringIO(), "skip_checks": False}
-    for stopped in (("search", "رشوة"), ("concepts", "status"), ("triage", "train")):
+    stopped = [
+        ("search", "رشوة"),
+        ("concepts", "status"),
+        ("import", "x.jsonl"),
+        ("triage", "train"),
+    ]
+    for command in stopped:
         with pytest.raises(SystemCheckError, match=r"search\.E001"):
-            call_command(*stopped, **quiet)
+            call_command(*command, **quiet)
+    monkeypatch.setattr("sys.stdin", StringIO('{"id": "1", "text": "ضربوني في المركز"}\n'))
+    call_command("triage", **quiet)
     call_command("sla", "sweep", **quiet)
     call_command("outbox", "status", **quiet)
     call_command("audit", "verify", **quiet)
