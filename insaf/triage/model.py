@@ -35,7 +35,7 @@ import math
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
@@ -47,7 +47,7 @@ import numpy as np
 from scipy import sparse
 
 from insaf.text import document_language, langid, word_spans, word_terms, word_tokens
-from insaf.text.concepts import Lexicon, Match, Term, terms_digest
+from insaf.text.concepts import Lexicon, Match, Term, gettext_noop, terms_digest
 from insaf.text.gender import speaks_as_woman
 from insaf.text.normalize import fold
 from insaf.triage.labels import Category, Kind, Vulnerable
@@ -1213,28 +1213,43 @@ class Evaluation:
     per_label: dict[str, dict[str, float]]
     confusion: dict[str, dict[str, int]]
 
-    def lines(self, words: Mapping[str, str] | None = None) -> list[str]:
-        """The figures as a table. ``words``: the table's words (the keys of ``LINE_WORDS``) in
-        the reader's language; English without. Label codes stay codes (the contract)."""
-        say = {**LINE_WORDS, **(words or {})}
-        width = max(38, len(say["label"]) + 1)
+    def lines(self, translate: Callable[[str], str] | None = None) -> list[str]:
+        """The figures as a table. ``translate``: gives the table's words in the reader's
+        language (the command line passes gettext); English without. Label codes stay codes
+        (the contract)."""
+        say = translate or str
+        items, kinds, categories = (
+            say(gettext_noop("items")),
+            say(gettext_noop("kind accuracy")),
+            say(gettext_noop("category accuracy")),
+        )
+        grave, vulnerable = (
+            say(gettext_noop("grave precision")),
+            say(gettext_noop("vulnerable micro-F1")),
+        )
+        label, precision, support = (
+            say(gettext_noop("label")),
+            say(gettext_noop("precision")),
+            say(gettext_noop("support")),
+        )
+        recall, f1 = say(gettext_noop("recall")), say(gettext_noop("F1"))
+        width = max(38, len(label) + 1)
         out = [
-            f"{say['items']} {self.items}",
-            f"{say['kind accuracy']} {self.kind_accuracy:.3f}",
-            f"{say['category accuracy']} {self.category_accuracy:.3f}",
-            f"{say['grave precision']} {self.grave['precision']:.3f} {say['recall']} "
-            f"{self.grave['recall']:.3f} {say['f1']} {self.grave['f1']:.3f}",
-            f"{say['vulnerable micro-F1']} {self.vulnerable_micro_f1:.3f}",
+            f"{items} {self.items}",
+            f"{kinds} {self.kind_accuracy:.3f}",
+            f"{categories} {self.category_accuracy:.3f}",
+            f"{grave} {self.grave['precision']:.3f} {recall} {self.grave['recall']:.3f} {f1} "
+            f"{self.grave['f1']:.3f}",
+            f"{vulnerable} {self.vulnerable_micro_f1:.3f}",
             "",
-            f"{say['label']:<{width}} {say['precision']:>9} {say['recall']:>7} {say['f1']:>6} "
-            f"{say['support']:>8}",
+            f"{label:<{width}} {precision:>9} {recall:>7} {f1:>6} {support:>8}",
         ]
         for name, row in self.per_label.items():
             out.append(
                 f"{name:<{width}} {row['precision']:>9.3f} {row['recall']:>7.3f} "
                 f"{row['f1']:>6.3f} {int(row['support']):>8}"
             )
-        out += ["", say["category confusion (rows: true, columns: predicted)"]]
+        out += ["", say(gettext_noop("category confusion (rows: true, columns: predicted)"))]
         codes = [
             c
             for c in CATEGORIES
@@ -1246,25 +1261,6 @@ class Evaluation:
             counts = self.confusion.get(true, {})
             out.append(f"{true:<24}" + " ".join(f"{counts.get(c, 0):>6}" for c in codes))
         return out
-
-
-# The words of ``Evaluation.lines``, in English (the command line gives them in its language).
-LINE_WORDS = {
-    key: key
-    for key in (
-        "items",
-        "kind accuracy",
-        "category accuracy",
-        "grave precision",
-        "recall",
-        "f1",
-        "vulnerable micro-F1",
-        "label",
-        "precision",
-        "support",
-        "category confusion (rows: true, columns: predicted)",
-    )
-}
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:

@@ -134,7 +134,7 @@ class Command(InsafCommand):
             truth = read_jsonl(test)
             result = evaluate(truth, model.predict([t.text for t in truth]))
             self.stdout.write(_("On the held-out test split (%(file)s):") % {"file": test.name})
-            for line in result.lines(_table_words())[:5]:
+            for line in result.lines(_)[:5]:
                 self.stdout.write("  " + line)
 
     def _evaluate(self, options: dict[str, Any]) -> None:
@@ -156,7 +156,7 @@ class Command(InsafCommand):
             self.stdout.write(json.dumps(result.__dict__, ensure_ascii=False, indent=2))
             return
         self.stdout.write(_("model %(version)s") % {"version": model.version})
-        for line in result.lines(_table_words()):
+        for line in result.lines(_):
             self.stdout.write(line)
 
     def _models(self) -> None:
@@ -224,25 +224,6 @@ def _database() -> Iterator[None]:
         raise CommandError(
             _("The database could not be read (%(error)s).") % {"error": error}
         ) from None
-
-
-def _table_words() -> dict[str, str]:
-    """The words of the evaluation's table (``Evaluation.lines``) in the command's language."""
-    return {
-        "items": _("items"),
-        "kind accuracy": _("kind accuracy"),
-        "category accuracy": _("category accuracy"),
-        "grave precision": _("grave precision"),
-        "recall": _("recall"),
-        "f1": _("F1"),
-        "vulnerable micro-F1": _("vulnerable micro-F1"),
-        "label": _("label"),
-        "precision": _("precision"),
-        "support": _("support"),
-        "category confusion (rows: true, columns: predicted)": _(
-            "category confusion (rows: true, columns: predicted)"
-        ),
-    }
 
 
 def _inputs(stream: TextIO) -> Iterator[tuple[Any, str | None, str | None]]:
