@@ -1,7 +1,9 @@
 """The ``insaf`` console script: Django's management commands under one name, settings preset.
 
-``insaf keys generate`` is answered before Django starts: it prints the key a new node needs in
-order to start at all (INSAF_ENCRYPTION_KEYS), so it must not need a complete configuration.
+A setting missing or malformed (``SECRET_KEY`` unset, say) ends the command with one line that
+names it, exit status 2. ``insaf keys generate`` is answered before Django starts: it prints the
+key a new node needs in order to start at all (INSAF_ENCRYPTION_KEYS), so it must not need a
+complete configuration.
 """
 
 from __future__ import annotations
@@ -19,13 +21,18 @@ def main(argv: list[str] | None = None) -> None:
         print(generate_key(args[3] if len(args) > 3 else new_key_id()))
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insaf.settings")
-    from django.core.management import execute_from_command_line
-
+    from insaf.env import ConfigurationError
     from insaf.runtime import tune_gc
 
     tune_gc()
+    try:
+        from insaf.core.commands import Utility
 
-    execute_from_command_line(args)
+        Utility(args).execute()
+    except ConfigurationError as error:
+        # A setting missing or malformed: one line that says what to set, not a traceback.
+        sys.stderr.write(f"insaf: {error}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

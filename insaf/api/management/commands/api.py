@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from insaf.accounts.models import User
 from insaf.api.auth import token_create, token_revoke
@@ -21,21 +21,27 @@ from insaf.core.commands import InsafCommand
 
 
 class Command(InsafCommand):
-    help = "API tokens: 'token create USERNAME', 'token list [USERNAME]', 'token revoke PREFIX'."
+    summary = gettext_lazy("API tokens for staff: create, list, revoke.")
+    help = gettext_lazy(
+        "API tokens: 'token create USERNAME', 'token list [USERNAME]', 'token revoke PREFIX'."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         resources = parser.add_subparsers(dest="resource", required=True)
-        token = resources.add_parser("token", help="Bearer tokens acting as one staff user.")
+        token = resources.add_parser("token", help=_("Bearer tokens acting as one staff user."))
         actions = token.add_subparsers(dest="action", required=True)
-        create = actions.add_parser("create", help="Create a token and print it once.")
+        create = actions.add_parser("create", help=_("Create a token and print it once."))
         create.add_argument("username")
-        create.add_argument("--name", default="", help="What the token is for.")
+        create.add_argument("--name", default="", help=_("What the token is for."))
         create.add_argument(
-            "--days", type=int, default=None, help="Expire after this many days (default: never)."
+            "--days",
+            type=int,
+            default=None,
+            help=_("Expire after this many days (default: never)."),
         )
-        listing = actions.add_parser("list", help="List tokens (prefixes, never the tokens).")
+        listing = actions.add_parser("list", help=_("List tokens (prefixes, never the tokens)."))
         listing.add_argument("username", nargs="?")
-        revoke = actions.add_parser("revoke", help="Revoke the token with this prefix.")
+        revoke = actions.add_parser("revoke", help=_("Revoke the token with this prefix."))
         revoke.add_argument("prefix")
 
     def handle(self, *args: Any, **options: Any) -> None:

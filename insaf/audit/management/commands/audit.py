@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from insaf.audit.models import Event
 from insaf.audit.services import audit_verify
@@ -13,18 +14,23 @@ from insaf.core.commands import InsafCommand
 
 
 class Command(InsafCommand):
-    help = "Audit log tools. 'verify' checks the hash chain from the first event to the last."
+    summary = gettext_lazy("Verify the audit log's hash chain.")
+    help = gettext_lazy(
+        "Audit log tools. 'verify' checks the hash chain from the first event to the last."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         verify = sub.add_parser(
             "verify",
-            help="Check every event's hash and link; exit 1 naming the first broken event.",
+            help=_("Check every event's hash and link; exit 1 naming the first broken event."),
         )
         verify.add_argument(
             "--head",
-            help="A head hash recorded earlier: also fail unless that event is still in the chain "
-            "(detects events removed from the end).",
+            help=_(
+                "A head hash recorded earlier: also fail unless that event is still in the chain "
+                "(detects events removed from the end)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

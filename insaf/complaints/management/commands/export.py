@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from insaf.complaints.export import FORMATS, ExportRefused, check_export, export_cases
 from insaf.core.commands import InsafCommand
@@ -28,27 +29,36 @@ class _Stdout:
 
 
 class Command(InsafCommand):
-    help = (
+    summary = gettext_lazy("Export cases to CSV or JSON Lines, without identities by default.")
+    help = gettext_lazy(
         "Export cases to CSV or JSONL. Identities are left out unless --with-identity is given "
         "with --user and --reason; the export is audited."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=FORMATS, default="csv")
-        parser.add_argument("--output", type=Path, help="File to write (default: standard output).")
-        parser.add_argument("--country", help="Only the cases of this country (ISO code).")
+        parser.add_argument(
+            "--output", type=Path, help=_("File to write (default: standard output).")
+        )
+        parser.add_argument("--country", help=_("Only the cases of this country (ISO code)."))
         parser.add_argument(
             "--user",
-            help="Username of the member of staff exporting: only the cases they may see; "
-            "required with --with-identity.",
+            help=_(
+                "Username of the member of staff exporting: only the cases they may see; "
+                "required with --with-identity."
+            ),
         )
         parser.add_argument(
             "--with-identity",
             action="store_true",
-            help="Add the complainant's name, phone, e-mail and national ID where this user may "
-            "see them.",
+            help=_(
+                "Add the complainant's name, phone, e-mail and national ID where this user may "
+                "see them."
+            ),
         )
-        parser.add_argument("--reason", default="", help="Why identities are exported (audited).")
+        parser.add_argument(
+            "--reason", default="", help=_("Why identities are exported (audited).")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = self.active_user(options["user"])

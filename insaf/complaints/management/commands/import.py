@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from insaf.complaints.bulk import (
     BatchFailed,
@@ -25,8 +25,9 @@ from insaf.core.commands import InsafCommand
 
 
 class Command(InsafCommand):
+    summary = gettext_lazy("Import historical cases from a JSON Lines or CSV file.")
     reads_lexicon = True
-    help = (
+    help = gettext_lazy(
         "Import historical cases of this node's member state from a .jsonl or .csv file: checked "
         "first (nothing is imported if any record is bad), then written in batches; records "
         "already present are skipped."
@@ -34,34 +35,38 @@ class Command(InsafCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "file", type=Path, help="A .jsonl (one JSON object a line) or .csv file."
+            "file", type=Path, help=_("A .jsonl (one JSON object a line) or .csv file.")
         )
         parser.add_argument(
             "--country",
-            help="ISO code of the country imported: the country of records that name none; a "
-            "record naming another country is an error.",
+            help=_(
+                "ISO code of the country imported: the country of records that name none; a "
+                "record naming another country is an error."
+            ),
         )
         parser.add_argument(
             "--user",
-            help="Username of the member of staff doing the import (recorded on the cases and in "
-            "the audit log). Default: the system.",
+            help=_(
+                "Username of the member of staff doing the import (recorded on the cases and in "
+                "the audit log). Default: the system."
+            ),
         )
         parser.add_argument(
-            "--batch", type=int, default=1000, help="Cases per transaction (default 1000)."
+            "--batch", type=int, default=1000, help=_("Cases per transaction (default 1000).")
         )
         parser.add_argument(
             "--workers",
             type=int,
             default=default_workers(),
-            help="Processes preparing and writing batches (default: one per CPU, at most 4).",
+            help=_("Processes preparing and writing batches (default: one per CPU, at most 4)."),
         )
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Check the file and count what would be imported; write nothing.",
+            help=_("Check the file and count what would be imported; write nothing."),
         )
         parser.add_argument(
-            "--no-progress", action="store_true", help="No progress bar on standard error."
+            "--no-progress", action="store_true", help=_("No progress bar on standard error.")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

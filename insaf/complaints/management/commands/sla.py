@@ -6,18 +6,21 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from insaf.complaints.sla import sla_sweep
 from insaf.core.commands import InsafCommand
 
 
 class Command(InsafCommand):
-    help = "Deadlines. 'sweep' escalates overdue cases (running it twice escalates nothing twice)."
+    summary = gettext_lazy("Escalate overdue cases.")
+    help = gettext_lazy(
+        "Deadlines. 'sweep' escalates overdue cases (running it twice escalates nothing twice)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("sweep", help="Escalate the cases whose deadlines have passed.")
+        sub.add_parser("sweep", help=_("Escalate the cases whose deadlines have passed."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = sla_sweep()

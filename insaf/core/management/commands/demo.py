@@ -7,13 +7,17 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from insaf.core.commands import InsafCommand, display_width, pad
 from insaf.core.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(InsafCommand):
-    help = "Load demonstration organisations and one staff user per role (idempotent)."
+    summary = gettext_lazy("Load the demonstration data (with INSAF_DEMO=1).")
+    help = gettext_lazy(
+        "Load demonstration organisations and one staff user per role (idempotent)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:

@@ -18,6 +18,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from insaf.core.commands import InsafCommand
 from insaf.core.ical import ICalendarError, IcsHoliday, parse_holidays
@@ -26,20 +27,25 @@ from insaf.core.services import holiday_add
 
 
 class Command(InsafCommand):
-    help = "Public holidays of a member state: 'import' an iCalendar file, 'list' those entered."
+    summary = gettext_lazy("Import and list the public holidays of a member state.")
+    help = gettext_lazy(
+        "Public holidays of a member state: 'import' an iCalendar file, 'list' those entered."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         imports = sub.add_parser(
             "import",
-            help="Add the all-day events of an .ics file as holidays; dates already present are "
-            "skipped, and nothing is imported if the file has any problem.",
+            help=_(
+                "Add the all-day events of an .ics file as holidays; dates already present are "
+                "skipped, and nothing is imported if the file has any problem."
+            ),
         )
-        imports.add_argument("file", help="Path of the .ics file.")
-        imports.add_argument("--country", required=True, help="ISO code of the member state.")
-        listing = sub.add_parser("list", help="Print the holidays of a member state by date.")
-        listing.add_argument("--country", required=True, help="ISO code of the member state.")
-        listing.add_argument("--year", type=int, help="Only the holidays of this year.")
+        imports.add_argument("file", help=_("Path of the .ics file."))
+        imports.add_argument("--country", required=True, help=_("ISO code of the member state."))
+        listing = sub.add_parser("list", help=_("Print the holidays of a member state by date."))
+        listing.add_argument("--country", required=True, help=_("ISO code of the member state."))
+        listing.add_argument("--year", type=int, help=_("Only the holidays of this year."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         country = _country(options["country"])

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from insaf.audit.services import audit_record
 from insaf.audit.verbs import Verb
@@ -21,18 +22,19 @@ from insaf.keys import generate_key, new_key_id
 
 
 class Command(InsafCommand):
-    help = (
+    summary = gettext_lazy("Encryption keys: generate, rotate, status.")
+    help = gettext_lazy(
         "Encryption keys. 'generate' prints a new key; 'rotate' re-encrypts every identity field "
         "under the first key of INSAF_ENCRYPTION_KEYS; 'status' counts rows still under older keys."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        generate = sub.add_parser("generate", help="Print a new ID:BASE64 key.")
+        generate = sub.add_parser("generate", help=_("Print a new ID:BASE64 key."))
         generate.add_argument("id", nargs="?", default="")
-        rotate_parser = sub.add_parser("rotate", help="Re-encrypt under the current key.")
+        rotate_parser = sub.add_parser("rotate", help=_("Re-encrypt under the current key."))
         rotate_parser.add_argument("--batch", type=int, default=500)
-        sub.add_parser("status", help="Rows per table still encrypted under an older key.")
+        sub.add_parser("status", help=_("Rows per table still encrypted under an older key."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]

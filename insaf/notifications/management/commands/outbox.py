@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from insaf.core.commands import InsafCommand, display_width, pad
 from insaf.notifications.models import Channel, OutboxMessage, OutboxStatus
@@ -17,22 +17,25 @@ AUDIENCE = "audience"
 
 
 class Command(InsafCommand):
-    help = "The notification outbox: send what is due, or count messages by status and channel."
+    summary = gettext_lazy("Send the notifications that are due; count them by status.")
+    help = gettext_lazy(
+        "The notification outbox: send what is due, or count messages by status and channel."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         send = sub.add_parser(
-            "send", help="Send the messages that are due (retries included) and print a report."
+            "send", help=_("Send the messages that are due (retries included) and print a report.")
         )
         send.add_argument(
             "--limit",
             type=int,
             default=100,
-            help="Send at most this many messages (default 100).",
+            help=_("Send at most this many messages (default 100)."),
         )
         sub.add_parser(
             "status",
-            help="Count the messages by status and channel (messages to an audience apart).",
+            help=_("Count the messages by status and channel (messages to an audience apart)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from insaf.core.commands import InsafCommand
 from insaf.search import lexicon
@@ -22,8 +22,11 @@ from insaf.text.concepts import LexiconError
 
 
 class Command(InsafCommand):
+    summary = gettext_lazy(
+        "The concept lexicon: load it into the database, export it, say where it is read from."
+    )
     reads_lexicon = True
-    help = (
+    help = gettext_lazy(
         "The concept lexicon: `insaf concepts load` copies data/concepts into the database, "
         "`insaf concepts export [DIR]` writes it as CSV, `insaf concepts status` tells where it "
         "is read from."
@@ -31,7 +34,9 @@ class Command(InsafCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["load", "export", "status"])
-        parser.add_argument("folder", nargs="?", help="export: a folder for one file per concept")
+        parser.add_argument(
+            "folder", nargs="?", help=_("export: a folder for one file per concept")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from insaf.complaints.bulk import ProgressBar
 from insaf.core.commands import InsafCommand
@@ -67,8 +67,9 @@ def _choices(values: list[str] | None, allowed: list[str], name: str) -> tuple[s
 
 
 class Command(InsafCommand):
+    summary = gettext_lazy("Search cases; rebuild the search index.")
     reads_lexicon = True
-    help = (
+    help = gettext_lazy(
         'Search cases: insaf search "QUERY" [--limit N] [--json] [filters]. Words must all '
         'match; "exact phrase", -exclude, a OR b, prefix*. `insaf search reindex` rebuilds the '
         "index; `insaf search status` says whether it needs to."
@@ -78,29 +79,33 @@ class Command(InsafCommand):
         parser.add_argument(
             "words",
             nargs="*",
-            help='The query (quote it); "reindex" to rebuild the index; "status" to count the '
-            "entries an older analyser, lexicon or release wrote.",
+            help=_(
+                'The query (quote it); "reindex" to rebuild the index; "status" to count the '
+                "entries an older analyser, lexicon or release wrote."
+            ),
         )
         parser.add_argument(
-            "--query", help="The query, when it is literally the word 'reindex' or 'status'."
+            "--query", help=_("The query, when it is literally the word 'reindex' or 'status'.")
         )
-        parser.add_argument("--limit", type=int, default=10, help="Results (1-100, default 10).")
-        parser.add_argument("--json", action="store_true", help="Print a JSON array.")
-        parser.add_argument("--user", help="Search as this user (their scope only).")
-        parser.add_argument("--status", action="append", help="Only this status (repeatable).")
-        parser.add_argument("--kind", action="append", help="Only this kind (repeatable).")
-        parser.add_argument("--category", action="append", help="Only this category.")
-        parser.add_argument("--priority", action="append", help="Only this priority.")
-        parser.add_argument("--grave", choices=["yes", "no"], help="Only grave cases, or none.")
-        parser.add_argument("--vulnerable", action="append", help="Only this vulnerable group.")
-        parser.add_argument("--country", help="Only this country (ISO code).")
-        parser.add_argument("--unit", type=int, help="Only cases handled by this unit (id).")
-        parser.add_argument("--from", dest="received_from", help="Received on or after (date).")
-        parser.add_argument("--to", dest="received_to", help="Received on or before (date).")
+        parser.add_argument("--limit", type=int, default=10, help=_("Results (1-100, default 10)."))
+        parser.add_argument("--json", action="store_true", help=_("Print a JSON array."))
+        parser.add_argument("--user", help=_("Search as this user (their scope only)."))
+        parser.add_argument("--status", action="append", help=_("Only this status (repeatable)."))
+        parser.add_argument("--kind", action="append", help=_("Only this kind (repeatable)."))
+        parser.add_argument("--category", action="append", help=_("Only this category."))
+        parser.add_argument("--priority", action="append", help=_("Only this priority."))
+        parser.add_argument("--grave", choices=["yes", "no"], help=_("Only grave cases, or none."))
+        parser.add_argument("--vulnerable", action="append", help=_("Only this vulnerable group."))
+        parser.add_argument("--country", help=_("Only this country (ISO code)."))
+        parser.add_argument("--unit", type=int, help=_("Only cases handled by this unit (id)."))
+        parser.add_argument("--from", dest="received_from", help=_("Received on or after (date)."))
+        parser.add_argument("--to", dest="received_to", help=_("Received on or before (date)."))
         parser.add_argument(
-            "--workers", type=int, default=None, help="reindex: processes analysing text."
+            "--workers", type=int, default=None, help=_("reindex: processes analysing text.")
         )
-        parser.add_argument("--no-progress", action="store_true", help="reindex: no progress bar.")
+        parser.add_argument(
+            "--no-progress", action="store_true", help=_("reindex: no progress bar.")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         words: list[str] = options["words"]

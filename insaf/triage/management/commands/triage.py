@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from insaf.core.commands import InsafCommand
 from insaf.triage.engine import TriageResult
@@ -35,7 +35,8 @@ BATCH = 256
 
 
 class Command(InsafCommand):
-    help = (
+    summary = gettext_lazy("Label complaints; train, evaluate and choose the triage model.")
+    help = gettext_lazy(
         "Triage. Without an action: read JSON lines {id, text} on stdin and write one line of "
         "labels per input, in order (needs no database). 'train' rebuilds the model; 'evaluate "
         "FILE.jsonl' measures it on labelled texts; 'models' lists the models published in the "
@@ -44,27 +45,27 @@ class Command(InsafCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action")
-        train = sub.add_parser("train", help="Rebuild the model and make it the one in use.")
+        train = sub.add_parser("train", help=_("Rebuild the model and make it the one in use."))
         train.add_argument(
             "--no-corrections",
             action="store_true",
-            help="Train on the repository's development set only.",
+            help=_("Train on the repository's development set only."),
         )
-        train.add_argument("--user", help="Username of the administrator (for the audit log).")
-        sub.add_parser("models", help="List the models published in the database.")
-        use = sub.add_parser("use", help="Put a published model back in use.")
+        train.add_argument("--user", help=_("Username of the administrator (for the audit log)."))
+        sub.add_parser("models", help=_("List the models published in the database."))
+        use = sub.add_parser("use", help=_("Put a published model back in use."))
         use.add_argument("version")
-        use.add_argument("--user", help="Username of the administrator (for the audit log).")
+        use.add_argument("--user", help=_("Username of the administrator (for the audit log)."))
         prune = sub.add_parser(
-            "prune", help="Delete the published models but the newest and the one in use."
+            "prune", help=_("Delete the published models but the newest and the one in use.")
         )
         prune.add_argument(
-            "--keep", type=int, required=True, help="How many of the newest to keep (1 or more)."
+            "--keep", type=int, required=True, help=_("How many of the newest to keep (1 or more).")
         )
-        prune.add_argument("--user", help="Username of the administrator (for the audit log).")
-        evaluate = sub.add_parser("evaluate", help="Measure the model on labelled JSON lines.")
+        prune.add_argument("--user", help=_("Username of the administrator (for the audit log)."))
+        evaluate = sub.add_parser("evaluate", help=_("Measure the model on labelled JSON lines."))
         evaluate.add_argument("file", type=Path)
-        evaluate.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+        evaluate.add_argument("--json", action="store_true", help=_("Print the figures as JSON."))
 
     def execute(self, *args: Any, **options: Any) -> Any:
         # Only training reads the lexicon's files (a model carries the terms it was trained with).
