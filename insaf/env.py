@@ -8,9 +8,29 @@ from __future__ import annotations
 
 import os
 
+from insaf.language import catalogue
+
+
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for Insaf's catalogues (``makemessages`` collects it) and returns it
+    unchanged: settings are read before Django starts, so ``ConfigurationError`` translates."""
+    return message
+
 
 class ConfigurationError(RuntimeError):
-    """Raised at start-up when an environment variable is missing or malformed."""
+    """Raised at start-up when an environment variable is missing or malformed.
+
+    ``message`` is marked with ``gettext_noop`` and formatted with ``values``; ``str()`` gives
+    it in English (logs), ``in_language`` in the reader's (``insaf`` prints that)."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        self.message = message
+        self.values = values
+        super().__init__(message % values if values else message)
+
+    def in_language(self, language: str) -> str:
+        text = catalogue(language).gettext(self.message)
+        return text % self.values if self.values else text
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -26,7 +46,11 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if value in {"0", "false", "no", "off"}:
         return False
-    raise ConfigurationError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}.")
+    raise ConfigurationError(
+        gettext_noop("%(name)s must be one of 1/0, true/false, yes/no, on/off; got %(raw)r."),
+        name=name,
+        raw=raw,
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -36,7 +60,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number; got {raw!r}.") from None
+        raise ConfigurationError(
+            gettext_noop("%(name)s must be a whole number; got %(raw)r."), name=name, raw=raw
+        ) from None
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 import secrets
 
-from insaf.env import ConfigurationError
+from insaf.env import ConfigurationError, gettext_noop
 
 KEY_BYTES = 32
 # Key ids are written into every ciphertext token (v1.<id>.<data>), so they are kept simple.
@@ -27,27 +27,40 @@ def parse_encryption_keys(raw: str) -> dict[str, bytes]:
         key_id, sep, encoded = item.partition(":")
         if not sep or not key_id or not encoded:
             raise ConfigurationError(
-                f"INSAF_ENCRYPTION_KEYS entry {number} is not of the form ID:BASE64."
+                gettext_noop(
+                    "INSAF_ENCRYPTION_KEYS entry %(number)s is not of the form ID:BASE64."
+                ),
+                number=number,
             )
         if not KEY_ID.fullmatch(key_id):
             raise ConfigurationError(
-                f"INSAF_ENCRYPTION_KEYS key id {key_id!r} may hold only letters, digits, - and _."
+                gettext_noop(
+                    "INSAF_ENCRYPTION_KEYS key id %(id)r may hold only letters, digits, - and _."
+                ),
+                id=key_id,
             )
         try:
             key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
         except (binascii.Error, ValueError):
             raise ConfigurationError(
-                f"INSAF_ENCRYPTION_KEYS key {key_id!r} is not valid base64."
+                gettext_noop("INSAF_ENCRYPTION_KEYS key %(id)r is not valid base64."), id=key_id
             ) from None
         if len(key) != KEY_BYTES:
             raise ConfigurationError(
-                f"INSAF_ENCRYPTION_KEYS key {key_id!r} is {len(key)} bytes; it must be {KEY_BYTES}."
+                gettext_noop(
+                    "INSAF_ENCRYPTION_KEYS key %(id)r is %(bytes)s bytes; it must be %(needed)s."
+                ),
+                id=key_id,
+                bytes=len(key),
+                needed=KEY_BYTES,
             )
         if key_id in keys:
-            raise ConfigurationError(f"INSAF_ENCRYPTION_KEYS repeats the key id {key_id!r}.")
+            raise ConfigurationError(
+                gettext_noop("INSAF_ENCRYPTION_KEYS repeats the key id %(id)r."), id=key_id
+            )
         keys[key_id] = key
     if not keys:
-        raise ConfigurationError("INSAF_ENCRYPTION_KEYS holds no key.")
+        raise ConfigurationError(gettext_noop("INSAF_ENCRYPTION_KEYS holds no key."))
     return keys
 
 

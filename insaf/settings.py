@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insaf.core.member_states import member_state_codes
 from insaf.core.storage import files_storage
-from insaf.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from insaf.env import ConfigurationError, env_bool, env_int, env_list, env_str, gettext_noop
 from insaf.keys import generate_key, parse_encryption_keys
 
 # Lets admin.ModelAdmin[Model] and similar generics be written at run time, as mypy reads them.
@@ -50,10 +50,11 @@ def _demo_secret(name: str, make: Any) -> str:
     return path.read_text().strip()
 
 
-def _required(name: str, hint: str) -> str:
+def _required(name: str, message: str) -> str:
+    """The variable ``name``; ConfigurationError(message) when it is not set."""
     value = env_str(name)
     if not value:
-        raise ConfigurationError(f"{name} is not set. {hint}")
+        raise ConfigurationError(message)
     return value
 
 
@@ -69,36 +70,46 @@ if DEMO:
 else:
     SECRET_KEY = _required(
         "SECRET_KEY",
-        "Set it to a long random string, for example the output of "
-        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, "
-        "or set INSAF_DEMO=1 for a local demonstration.",
+        gettext_noop(
+            "SECRET_KEY is not set. Set it to a long random string, for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, "
+            "or set INSAF_DEMO=1 for a local demonstration."
+        ),
     )
     INSAF_ENCRYPTION_KEYS = _required(
         "INSAF_ENCRYPTION_KEYS",
-        "Set it to one or more comma-separated keys of the form ID:BASE64 (32 random bytes each, "
-        "newest first); `insaf keys generate [ID]` prints one.",
+        gettext_noop(
+            "INSAF_ENCRYPTION_KEYS is not set. Set it to one or more comma-separated keys of the "
+            "form ID:BASE64 (32 random bytes each, newest first); `insaf keys generate [ID]` "
+            "prints one."
+        ),
     )
 
 ENCRYPTION_KEYS = parse_encryption_keys(INSAF_ENCRYPTION_KEYS)
 
 if len(SECRET_KEY) < 32:
-    raise ConfigurationError("SECRET_KEY must be at least 32 characters long.")
+    raise ConfigurationError(gettext_noop("SECRET_KEY must be at least 32 characters long."))
 
 # --- Node ----------------------------------------------------------------------------------------
 INSAF_MODE = env_str("INSAF_MODE", "national").lower()
 if INSAF_MODE not in {"national", "secretariat"}:
-    raise ConfigurationError(f"INSAF_MODE must be 'national' or 'secretariat'; got {INSAF_MODE!r}.")
+    raise ConfigurationError(
+        gettext_noop("INSAF_MODE must be 'national' or 'secretariat'; got %(value)r."),
+        value=INSAF_MODE,
+    )
 INSAF_COUNTRY = env_str("INSAF_COUNTRY", "JO" if DEMO else "").upper()
 if INSAF_MODE == "national" and not INSAF_COUNTRY:
     raise ConfigurationError(
-        "INSAF_COUNTRY is not set. A national node serves one member state: set it to that "
-        "state's ISO 3166 alpha-2 code, for example INSAF_COUNTRY=JO."
+        gettext_noop(
+            "INSAF_COUNTRY is not set. A national node serves one member state: set it to that "
+            "state's ISO 3166 alpha-2 code, for example INSAF_COUNTRY=JO."
+        )
     )
 if INSAF_COUNTRY and INSAF_COUNTRY not in member_state_codes():
     raise ConfigurationError(
-        f"INSAF_COUNTRY={INSAF_COUNTRY!r} is not a member state. Use one of: "
-        + ", ".join(sorted(member_state_codes()))
-        + "."
+        gettext_noop("INSAF_COUNTRY=%(value)r is not a member state. Use one of: %(codes)s."),
+        value=INSAF_COUNTRY,
+        codes=", ".join(sorted(member_state_codes())),
     )
 
 # Two-factor login is required for every role that can see personal data. Only the demo may turn it
@@ -106,16 +117,20 @@ if INSAF_COUNTRY and INSAF_COUNTRY not in member_state_codes():
 INSAF_REQUIRE_2FA = env_bool("INSAF_REQUIRE_2FA", default=not DEMO)
 if not INSAF_REQUIRE_2FA and not DEMO:
     raise ConfigurationError(
-        "INSAF_REQUIRE_2FA=0 is allowed only with INSAF_DEMO=1: production logins that can see "
-        "personal data always need a second factor."
+        gettext_noop(
+            "INSAF_REQUIRE_2FA=0 is allowed only with INSAF_DEMO=1: production logins that can "
+            "see personal data always need a second factor."
+        )
     )
 
 # --- Hosts and security --------------------------------------------------------------------------
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEMO else [])
 if not ALLOWED_HOSTS:
     raise ConfigurationError(
-        "ALLOWED_HOSTS is not set. List the host names this node answers to, comma-separated, "
-        "for example ALLOWED_HOSTS=insaf.moi.example."
+        gettext_noop(
+            "ALLOWED_HOSTS is not set. List the host names this node answers to, "
+            "comma-separated, for example ALLOWED_HOSTS=insaf.moi.example."
+        )
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -204,8 +219,11 @@ try:
     _db: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60))
 except (ValueError, KeyError) as exc:
     raise ConfigurationError(
-        f"DATABASE_URL is not understood ({exc}). Use sqlite:///PATH or "
-        "postgres://USER:PASSWORD@HOST:PORT/NAME."
+        gettext_noop(
+            "DATABASE_URL is not understood (%(error)s). Use sqlite:///PATH or "
+            "postgres://USER:PASSWORD@HOST:PORT/NAME."
+        ),
+        error=exc,
     ) from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db["NAME"] != ":memory:":
@@ -228,7 +246,8 @@ elif _db["ENGINE"] in {"django.db.backends.postgresql", "django.db.backends.post
     _db["CONN_HEALTH_CHECKS"] = True
 else:
     raise ConfigurationError(
-        f"DATABASE_URL names {_db['ENGINE']}; Insaf runs on SQLite or PostgreSQL only."
+        gettext_noop("DATABASE_URL names %(engine)s; Insaf runs on SQLite or PostgreSQL only."),
+        engine=_db["ENGINE"],
     )
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -263,7 +282,8 @@ else:
 INSAF_TRIAGE_CLASSIFIER = env_str("INSAF_TRIAGE_CLASSIFIER", "model").lower()
 if INSAF_TRIAGE_CLASSIFIER not in {"model", "keywords"}:
     raise ConfigurationError(
-        f"INSAF_TRIAGE_CLASSIFIER must be 'model' or 'keywords'; got {INSAF_TRIAGE_CLASSIFIER!r}."
+        gettext_noop("INSAF_TRIAGE_CLASSIFIER must be 'model' or 'keywords'; got %(value)r."),
+        value=INSAF_TRIAGE_CLASSIFIER,
     )
 INSAF_TRIAGE_DIR = Path(env_str("INSAF_TRIAGE_DIR") or VAR_DIR / "triage").resolve()
 # `insaf triage train` also publishes the model in the database; each process looks there for the
@@ -272,7 +292,8 @@ INSAF_TRIAGE_DIR = Path(env_str("INSAF_TRIAGE_DIR") or VAR_DIR / "triage").resol
 INSAF_TRIAGE_REFRESH = env_int("INSAF_TRIAGE_REFRESH", 30)
 if INSAF_TRIAGE_REFRESH < 0:
     raise ConfigurationError(
-        f"INSAF_TRIAGE_REFRESH must be 0 or more seconds; got {INSAF_TRIAGE_REFRESH}."
+        gettext_noop("INSAF_TRIAGE_REFRESH must be 0 or more seconds; got %(value)s."),
+        value=INSAF_TRIAGE_REFRESH,
     )
 # The repository's data: the labelled development set and the concept lexicon.
 INSAF_DATA_DIR = BASE_DIR / "data"
@@ -293,14 +314,21 @@ for _rate_name, _rate in (
         and _rate_period in {"second", "minute", "hour", "day"}
     ):
         raise ConfigurationError(
-            f"{_rate_name} must be N/second, N/minute, N/hour or N/day (N at least 1), or off; "
-            f"got {_rate!r}."
+            gettext_noop(
+                "%(name)s must be N/second, N/minute, N/hour or N/day (N at least 1), or off; "
+                "got %(value)r."
+            ),
+            name=_rate_name,
+            value=_rate,
         )
 # Reverse proxies in front of Insaf that append the client's address to X-Forwarded-For (0: the
 # client connects directly and REMOTE_ADDR is its address).
 INSAF_PROXY_COUNT = env_int("INSAF_PROXY_COUNT", 0)
 if INSAF_PROXY_COUNT < 0:
-    raise ConfigurationError(f"INSAF_PROXY_COUNT must be 0 or more; got {INSAF_PROXY_COUNT}.")
+    raise ConfigurationError(
+        gettext_noop("INSAF_PROXY_COUNT must be 0 or more; got %(value)s."),
+        value=INSAF_PROXY_COUNT,
+    )
 # --- End of API rate limits ----------------------------------------------------------------------
 
 # --- Notifications (sent from the outbox by the background worker) ------------------------------
@@ -312,8 +340,9 @@ _EMAIL_BACKENDS = {
 INSAF_EMAIL_BACKEND = env_str("INSAF_EMAIL_BACKEND", "console" if DEMO else "smtp")
 if INSAF_EMAIL_BACKEND not in _EMAIL_BACKENDS:
     raise ConfigurationError(
-        f"INSAF_EMAIL_BACKEND must be one of {', '.join(_EMAIL_BACKENDS)}; "
-        f"got {INSAF_EMAIL_BACKEND!r}."
+        gettext_noop("INSAF_EMAIL_BACKEND must be one of %(allowed)s; got %(value)r."),
+        allowed=", ".join(_EMAIL_BACKENDS),
+        value=INSAF_EMAIL_BACKEND,
     )
 EMAIL_BACKEND = _EMAIL_BACKENDS[INSAF_EMAIL_BACKEND]
 EMAIL_FILE_PATH = VAR_DIR / "outbox" / "email"
@@ -327,7 +356,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "insaf@localhost")
 INSAF_SMS_BACKEND = env_str("INSAF_SMS_BACKEND", "console" if DEMO else "file")
 if INSAF_SMS_BACKEND not in {"console", "file"}:
     raise ConfigurationError(
-        f"INSAF_SMS_BACKEND must be 'console' or 'file'; got {INSAF_SMS_BACKEND!r}."
+        gettext_noop("INSAF_SMS_BACKEND must be 'console' or 'file'; got %(value)r."),
+        value=INSAF_SMS_BACKEND,
     )
 INSAF_SMS_FILE_PATH = VAR_DIR / "outbox" / "sms"
 

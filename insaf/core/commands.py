@@ -2,10 +2,9 @@
 
 An administrator reads ``insaf import``'s errors, ``insaf sla sweep``'s summary and the other
 commands' messages in Arabic, English or French, like every page. The language comes from the
-environment, as for any command-line program: ``INSAF_LANGUAGE`` when set (``ar``, ``en`` or
-``fr``), otherwise the first of ``LANGUAGE`` (a colon-separated list of preferences), ``LC_ALL``,
-``LC_MESSAGES`` and ``LANG`` that is set, as gettext reads them (``ar_JO.UTF-8`` is Arabic). A
-locale naming another language, or none (``C``, ``POSIX``), gives English.
+environment, as for any command-line program (insaf/language.py): ``INSAF_LANGUAGE`` when set,
+otherwise the locale (``LANG=ar_JO.UTF-8`` is Arabic); a locale naming another language, or none,
+gives English.
 
 The help of Insaf's commands (``insaf search --help``), the list of commands (``insaf --help``)
 and argparse's own words ("usage:", "the following arguments are required") are in that language
@@ -27,10 +26,9 @@ run by cron, nor ``insaf triage`` labelling with a model (which carries its own 
 from __future__ import annotations
 
 import argparse
-import os
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -43,39 +41,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-LANGUAGES = ("ar", "en", "fr")
+from insaf.language import command_language
+
 # False while the system checks run for a command that does not read the concept lexicon: its
 # check (insaf/search/checks.py) then passes.
 LEXICON_CHECKED: ContextVar[bool] = ContextVar("lexicon_checked", default=True)
-DEFAULT = "en"
-# gettext's order: the first variable that is set decides (LANGUAGE may list several).
-LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
-
-
-def _language_of(locale: str) -> str | None:
-    """``ar`` for ``ar``, ``ar_JO``, ``ar_JO.UTF-8`` or ``ar-jo``; None for another language."""
-    code = locale.strip().split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
-    return code if code in LANGUAGES else None
-
-
-def command_language(environ: Mapping[str, str] | None = None) -> str:
-    """The language of the command line's messages (see the module's docstring)."""
-    environ = os.environ if environ is None else environ
-    chosen = environ.get("INSAF_LANGUAGE", "").strip()
-    if chosen:
-        return _language_of(chosen) or DEFAULT
-    for name in LOCALE_VARIABLES:
-        value = environ.get(name, "").strip()
-        if not value:
-            continue
-        if name == "LANGUAGE":
-            for preference in value.split(":"):
-                found = _language_of(preference)
-                if found:
-                    return found
-            continue  # gettext reads LANGUAGE, when it names nothing known, as unset
-        return _language_of(value) or DEFAULT
-    return DEFAULT
 
 
 # The words argparse (Python 3.11) shows a person: its help's headings and its errors. Marked

@@ -21,12 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.core.files.storage import FileSystemStorage
 
-from insaf.env import ConfigurationError
+from insaf.env import ConfigurationError, gettext_noop
 
-FILES_URL_HINT = (
-    "Use s3://BUCKET[/PREFIX][?endpoint=https://HOST:PORT&region=NAME&addressing=path], or leave "
-    "it unset for files on this server's disk."
-)
 _S3_OPTIONS = frozenset({"endpoint", "region", "addressing"})
 
 
@@ -58,17 +54,31 @@ def files_storage(url: str) -> dict[str, Any]:
         return {"BACKEND": "insaf.core.storage.DurableFileSystemStorage"}
     parts = urlsplit(url)
     if parts.scheme != "s3" or not parts.netloc:
-        raise ConfigurationError(f"INSAF_FILES_URL={url!r} is not understood. {FILES_URL_HINT}")
+        raise ConfigurationError(
+            gettext_noop(
+                "INSAF_FILES_URL=%(url)r is not understood. Use s3://BUCKET[/PREFIX]"
+                "[?endpoint=https://HOST:PORT&region=NAME&addressing=path], or leave it unset for "
+                "files on this server's disk."
+            ),
+            url=url,
+        )
     if parts.username or parts.password:
         raise ConfigurationError(
-            "INSAF_FILES_URL must not carry credentials: set AWS_ACCESS_KEY_ID and "
-            "AWS_SECRET_ACCESS_KEY (or use a profile or an instance role)."
+            gettext_noop(
+                "INSAF_FILES_URL must not carry credentials: set AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY (or use a profile or an instance role)."
+            )
         )
     query = parse_qs(parts.query, keep_blank_values=True)
     unknown = sorted(set(query) - _S3_OPTIONS)
     if unknown:
         raise ConfigurationError(
-            f"INSAF_FILES_URL: unknown option(s) {', '.join(unknown)}. {FILES_URL_HINT}"
+            gettext_noop(
+                "INSAF_FILES_URL: unknown option(s) %(options)s. Use s3://BUCKET[/PREFIX]"
+                "[?endpoint=https://HOST:PORT&region=NAME&addressing=path], or leave it unset for "
+                "files on this server's disk."
+            ),
+            options=", ".join(unknown),
         )
     options: dict[str, Any] = {
         "bucket_name": parts.netloc,
@@ -81,7 +91,8 @@ def files_storage(url: str) -> dict[str, Any]:
         endpoint = query["endpoint"][-1]
         if urlsplit(endpoint).scheme not in {"http", "https"}:
             raise ConfigurationError(
-                f"INSAF_FILES_URL: endpoint {endpoint!r} must be an http(s) address."
+                gettext_noop("INSAF_FILES_URL: endpoint %(endpoint)r must be an http(s) address."),
+                endpoint=endpoint,
             )
         options["endpoint_url"] = endpoint
     if "region" in query:
@@ -89,6 +100,8 @@ def files_storage(url: str) -> dict[str, Any]:
     if "addressing" in query:
         style = query["addressing"][-1]
         if style not in {"path", "virtual"}:
-            raise ConfigurationError("INSAF_FILES_URL: addressing is path or virtual.")
+            raise ConfigurationError(
+                gettext_noop("INSAF_FILES_URL: addressing is path or virtual.")
+            )
         options["addressing_style"] = style
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

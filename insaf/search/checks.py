@@ -19,7 +19,8 @@ from django.core.checks import CheckMessage, Error, register
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from insaf.core.commands import LEXICON_CHECKED, command_language
+from insaf.core.commands import LEXICON_CHECKED
+from insaf.language import command_language
 from insaf.text.concepts import read_terms
 
 

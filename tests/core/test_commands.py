@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from insaf.core.commands import command_language
+from insaf.language import command_language
 
 
 @pytest.mark.parametrize(

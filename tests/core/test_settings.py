@@ -165,3 +165,33 @@ def test_sqlite_commits_reach_the_disk_before_they_are_acknowledged() -> None:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA synchronous")
         assert cursor.fetchone()[0] == 2  # FULL
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "insaf: INSAF_PROXY_COUNT must be 0 or more; got -1.\n"),
+        ("ar", "insaf: يجب أن تكون قيمة INSAF_PROXY_COUNT صفرًا أو أكثر؛ القيمة المعطاة -1.\n"),
+        ("fr", "insaf: INSAF_PROXY_COUNT doit valoir 0 ou plus ; valeur reçue : -1.\n"),
+    ],
+)
+def test_the_insaf_command_says_a_configuration_error_in_its_language(
+    tmp_path: Path, language: str, message: str
+) -> None:
+    # One line in the command line's language, exit status 2: no traceback.
+    probe = "from insaf.cli import main; main(['insaf', 'check'])"
+    result = _run(tmp_path, probe, {"INSAF_PROXY_COUNT": "-1", "INSAF_LANGUAGE": language})
+    assert (result.returncode, result.stderr) == (2, message)
+
+
+def test_a_configuration_error_names_its_values_in_every_language() -> None:
+    error = ConfigurationError(
+        "%(name)s must be a whole number; got %(raw)r.", name="INSAF_BATCH", raw="ten"
+    )
+    assert str(error) == "INSAF_BATCH must be a whole number; got 'ten'."
+    assert error.in_language("en") == str(error)
+    assert (
+        error.in_language("fr") == "INSAF_BATCH doit être un nombre entier ; valeur reçue : 'ten'."
+    )
+    assert "INSAF_BATCH" in error.in_language("ar") and "'ten'" in error.in_language("ar")
+    assert error.in_language("ar") != str(error)
