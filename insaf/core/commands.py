@@ -13,6 +13,10 @@ the standard library's gettext; while an Insaf command parses its arguments they
 argparse's messages come from Insaf's catalogues (``ARGPARSE_MESSAGES`` lists them for
 ``makemessages``). Django's own commands (``migrate``, ``runserver`` ...) keep their English help.
 
+A command's error is one line in those words too ("insaf search: error: ...", exit status 1),
+and so is a database that cannot be used (not migrated, not reachable); ``--traceback`` shows
+where.
+
 What a command writes into the database (demo data, audit entries, files it exports) does not
 depend on this language; only its messages do.
 
@@ -26,6 +30,8 @@ run by cron, nor ``insaf triage`` labelling with a model (which carries its own 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
@@ -35,8 +41,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management import ManagementUtility, get_commands, load_command_class
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, SystemCheckError
 from django.core.management.color import color_style
+from django.db import DatabaseError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -128,6 +135,8 @@ class InsafCommand(BaseCommand):
     # they are read in the command line's language when the help is shown.
     summary: Any = ""
     help: Any = ""
+    # "insaf search" when run from the command line (run_from_argv); errors are then printed.
+    _prog = ""
 
     def check(self, *args: Any, **kwargs: Any) -> None:
         token = LEXICON_CHECKED.set(self.reads_lexicon)
@@ -138,9 +147,35 @@ class InsafCommand(BaseCommand):
 
     def execute(self, *args: Any, **options: Any) -> Any:
         with translation.override(command_language()):
-            return super().execute(*args, **options)
+            try:
+                try:
+                    return super().execute(*args, **options)
+                except DatabaseError as error:
+                    # Not migrated, not reachable, locked: one line, not a traceback
+                    # (--traceback still shows where).
+                    raise CommandError(
+                        _(
+                            "The database could not be used (%(error)s): check DATABASE_URL, "
+                            "and run `insaf migrate` on a new database."
+                        )
+                        % {"error": error}
+                    ) from error
+            except CommandError as error:
+                if not self._prog or options.get("traceback"):
+                    raise
+                if isinstance(error, SystemCheckError):
+                    raise  # Django prints the checks' report as it is
+                # From the command line: the error as argparse words its own (translated),
+                # "insaf search: error: ...", rather than Django's "CommandError: ...".
+                message = _("%(prog)s: error: %(message)s\n") % {
+                    "prog": self._prog,
+                    "message": error,
+                }
+                self.stderr.write(message, ending="")
+                sys.exit(error.returncode)
 
     def run_from_argv(self, argv: list[str]) -> None:
+        self._prog = f"{os.path.basename(argv[0])} {argv[1]}"
         with command_translation():
             super().run_from_argv(argv)
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from django.core.management import get_commands, load_command_class
+from django.core.management import CommandError, get_commands, load_command_class
 from django.utils import translation
 
 from insaf.core.commands import ARGPARSE_MESSAGES, BASE_OPTIONS_HELP, Utility
@@ -164,3 +164,26 @@ def test_a_missing_setting_is_one_line_not_a_traceback(tmp_path) -> None:
     assert done.stderr.startswith("insaf: SECRET_KEY is not set.")
     assert "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ar", "en", "fr"])
+def test_an_error_is_one_line_in_the_language_asked(language, monkeypatch, capsys) -> None:
+    # argparse's words ("insaf search: error: ..."), not Django's "CommandError: ...".
+    status, out, err = run(["search", "torture", "--user", "nobody"], language, monkeypatch, capsys)
+    assert status == 1
+    assert out == ""
+    unknown = words(language, "No active user %(user)s.") % {"user": "'nobody'"}
+    expected = words(language, "%(prog)s: error: %(message)s\n") % {
+        "prog": "insaf search",
+        "message": unknown,
+    }
+    assert err == expected
+    assert "CommandError" not in err
+
+
+@pytest.mark.django_db
+def test_traceback_shows_where(monkeypatch) -> None:
+    monkeypatch.setenv("INSAF_LANGUAGE", "en")
+    with pytest.raises(CommandError, match="No active user 'nobody'"):
+        Utility(["insaf", "search", "torture", "--user", "nobody", "--traceback"]).execute()

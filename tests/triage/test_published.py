@@ -136,7 +136,7 @@ def test_the_commands_on_a_database_without_the_models_table_say_so() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {PublishedModel._meta.db_table}")
     for action in (["models"], ["use", "linear-0000000000"], ["prune", "--keep", "1"]):
-        with pytest.raises(CommandError, match="could not be read"), transaction.atomic():
+        with pytest.raises(CommandError, match="could not be used"), transaction.atomic():
             call_command("triage", *action, stdout=io.StringIO())
 
 

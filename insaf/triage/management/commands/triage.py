@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -163,8 +162,7 @@ class Command(InsafCommand):
     def _models(self) -> None:
         from insaf.triage.store import published
 
-        with _database():
-            rows = published()
+        rows = published()
         if not rows:
             self.stdout.write(_("No model is published in the database: run `insaf triage train`."))
             return
@@ -183,8 +181,7 @@ class Command(InsafCommand):
         from insaf.triage.store import use
 
         try:
-            with _database():
-                row = use(options["version"], actor=self.active_user(options["user"]))
+            row = use(options["version"], actor=self.active_user(options["user"]))
         except LookupError:
             raise CommandError(
                 _("No model %(version)s is published in the database (see `insaf triage models`).")
@@ -201,8 +198,7 @@ class Command(InsafCommand):
         keep: int = options["keep"]
         if keep < 1:
             raise CommandError(_("--keep must be 1 or more (the newest model is always kept)."))
-        with _database():
-            deleted = prune(keep, actor=self.active_user(options["user"]))
+        deleted = prune(keep, actor=self.active_user(options["user"]))
         if not deleted:
             self.stdout.write(_("No model to delete."))
             return
@@ -214,17 +210,6 @@ class Command(InsafCommand):
             )
             % {"count": len(deleted), "versions": pgettext("list separator", ", ").join(deleted)}
         )
-
-
-@contextmanager
-def _database() -> Iterator[None]:
-    """A database that cannot be read (not migrated, not reachable) as a command error."""
-    try:
-        yield
-    except DatabaseError as error:
-        raise CommandError(
-            _("The database could not be read (%(error)s).") % {"error": error}
-        ) from None
 
 
 def _inputs(stream: TextIO) -> Iterator[tuple[Any, str | None, str | None]]:
