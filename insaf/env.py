@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import os
 
-from insaf.language import catalogue
-
-
-def gettext_noop(message: str) -> str:
-    """Marks ``message`` for Insaf's catalogues (``makemessages`` collects it) and returns it
-    unchanged: settings are read before Django starts, so ``ConfigurationError`` translates."""
-    return message
+from insaf.language import catalogue, gettext_noop
 
 
 class ConfigurationError(RuntimeError):

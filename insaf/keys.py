@@ -8,7 +8,8 @@ import datetime as dt
 import re
 import secrets
 
-from insaf.env import ConfigurationError, gettext_noop
+from insaf.env import ConfigurationError
+from insaf.language import gettext_noop
 
 KEY_BYTES = 32
 # Key ids are written into every ciphertext token (v1.<id>.<data>), so they are kept simple.

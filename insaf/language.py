@@ -49,6 +49,13 @@ def command_language(environ: Mapping[str, str] | None = None) -> str:
     return DEFAULT
 
 
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for Insaf's catalogues (``makemessages`` collects it) and returns it
+    unchanged, for code without Django (``insaf.text``, the settings): what shows the message to
+    a person translates it."""
+    return message
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def catalogue(language: str) -> gettext.NullTranslations:
     """Insaf's messages in ``language``, for code that runs before (or without) Django."""

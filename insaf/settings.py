@@ -27,8 +27,9 @@ from django.utils.translation import gettext_lazy as _
 
 from insaf.core.member_states import member_state_codes
 from insaf.core.storage import files_storage
-from insaf.env import ConfigurationError, env_bool, env_int, env_list, env_str, gettext_noop
+from insaf.env import ConfigurationError, env_bool, env_int, env_list, env_str
 from insaf.keys import generate_key, parse_encryption_keys
+from insaf.language import gettext_noop
 
 # Lets admin.ModelAdmin[Model] and similar generics be written at run time, as mypy reads them.
 django_stubs_ext.monkeypatch()

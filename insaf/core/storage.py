@@ -21,7 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.core.files.storage import FileSystemStorage
 
-from insaf.env import ConfigurationError, gettext_noop
+from insaf.env import ConfigurationError
+from insaf.language import gettext_noop
 
 _S3_OPTIONS = frozenset({"endpoint", "region", "addressing"})
 

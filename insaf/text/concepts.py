@@ -27,6 +27,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple, cast
 
+from insaf.language import gettext_noop
 from insaf.text.analysis import document_language, preposition_stems, word_spans, word_terms
 from insaf.text.arabizi import ROOT_KEY, SKELETON_ARABIC, SKELETON_ARABIZI, has_arabizi_digits
 from insaf.text.normalize import fold
@@ -50,13 +51,6 @@ def terms_digest(terms: Iterable[Term]) -> str:
     for line in sorted({f"{t.concept}|{t.lang}|{t.text}" for t in terms}):
         digest.update(line.encode() + b"\n")
     return digest.hexdigest()[:16]
-
-
-def gettext_noop(message: str) -> str:
-    """Marks ``message`` for Django's catalogues (``makemessages`` collects it) and returns it
-    unchanged: ``insaf.text`` does not import Django, so the code that shows the message to a
-    person translates it."""
-    return message
 
 
 class LexiconError(ValueError):

@@ -46,8 +46,9 @@ import mmh3
 import numpy as np
 from scipy import sparse
 
+from insaf.language import gettext_noop
 from insaf.text import document_language, langid, word_spans, word_terms, word_tokens
-from insaf.text.concepts import Lexicon, Match, Term, gettext_noop, terms_digest
+from insaf.text.concepts import Lexicon, Match, Term, terms_digest
 from insaf.text.gender import speaks_as_woman
 from insaf.text.normalize import fold
 from insaf.triage.labels import Category, Kind, Vulnerable
