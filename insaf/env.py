@@ -7,6 +7,7 @@ start-up with a message that names the variable and says what to set.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from insaf.language import catalogue, gettext_noop
 
@@ -14,17 +15,24 @@ from insaf.language import catalogue, gettext_noop
 class ConfigurationError(RuntimeError):
     """Raised at start-up when an environment variable is missing or malformed.
 
-    ``message`` is marked with ``gettext_noop`` and formatted with ``values``; ``str()`` gives
-    it in English (logs), ``in_language`` in the reader's (``insaf`` prints that)."""
+    ``message`` is marked with ``gettext_noop`` and formatted with ``values``, then followed by
+    ``hint`` (marked too: what to set, shared by several messages); ``str()`` gives it in English
+    (logs), ``in_language`` in the reader's (``insaf`` prints that)."""
 
-    def __init__(self, message: str, **values: object) -> None:
+    def __init__(self, message: str, *, hint: str = "", **values: object) -> None:
         self.message = message
+        self.hint = hint
         self.values = values
-        super().__init__(message % values if values else message)
+        super().__init__(self._text(str))
 
     def in_language(self, language: str) -> str:
-        text = catalogue(language).gettext(self.message)
-        return text % self.values if self.values else text
+        return self._text(catalogue(language).gettext)
+
+    def _text(self, translate: Callable[[str], str]) -> str:
+        text = translate(self.message)
+        if self.values:
+            text %= self.values
+        return f"{text} {translate(self.hint)}" if self.hint else text
 
 
 def env_str(name: str, default: str = "") -> str:

@@ -24,6 +24,10 @@ from django.core.files.storage import FileSystemStorage
 from insaf.env import ConfigurationError
 from insaf.language import gettext_noop
 
+FILES_URL_HINT = gettext_noop(
+    "Use s3://BUCKET[/PREFIX][?endpoint=https://HOST:PORT&region=NAME&addressing=path], or leave "
+    "it unset for files on this server's disk."
+)
 _S3_OPTIONS = frozenset({"endpoint", "region", "addressing"})
 
 
@@ -56,12 +60,7 @@ def files_storage(url: str) -> dict[str, Any]:
     parts = urlsplit(url)
     if parts.scheme != "s3" or not parts.netloc:
         raise ConfigurationError(
-            gettext_noop(
-                "INSAF_FILES_URL=%(url)r is not understood. Use s3://BUCKET[/PREFIX]"
-                "[?endpoint=https://HOST:PORT&region=NAME&addressing=path], or leave it unset for "
-                "files on this server's disk."
-            ),
-            url=url,
+            gettext_noop("INSAF_FILES_URL=%(url)r is not understood."), hint=FILES_URL_HINT, url=url
         )
     if parts.username or parts.password:
         raise ConfigurationError(
@@ -74,11 +73,8 @@ def files_storage(url: str) -> dict[str, Any]:
     unknown = sorted(set(query) - _S3_OPTIONS)
     if unknown:
         raise ConfigurationError(
-            gettext_noop(
-                "INSAF_FILES_URL: unknown option(s) %(options)s. Use s3://BUCKET[/PREFIX]"
-                "[?endpoint=https://HOST:PORT&region=NAME&addressing=path], or leave it unset for "
-                "files on this server's disk."
-            ),
+            gettext_noop("INSAF_FILES_URL: unknown option(s) %(options)s."),
+            hint=FILES_URL_HINT,
             options=", ".join(unknown),
         )
     options: dict[str, Any] = {
