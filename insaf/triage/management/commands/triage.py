@@ -91,12 +91,7 @@ class Command(InsafCommand):
         from insaf.triage.store import publish, train_and_install, training_file, training_items
 
         with_corrections = not options["no_corrections"]
-        try:
-            actor = self.active_user(options["user"])
-        except DatabaseError as error:
-            raise CommandError(
-                _("The user could not be looked up (%(error)s).") % {"error": error}
-            ) from None
+        actor = self.active_user(options["user"])  # a database error: InsafCommand's message
         try:
             items, corrected = training_items(with_corrections=with_corrections)
         except DatabaseError as error:
