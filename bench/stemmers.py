@@ -25,7 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import write_results
 from insaf.text import analysis, analyze_document, lucene, query_alternatives, stem
-from insaf.text.arabizi import skeleton
+from insaf.text.arabizi import (
+    ROOT_KEY,
+    SKELETON_ARABIC,
+    SKELETON_ARABIZI,
+    root_key,
+    skeleton,
+)
 from insaf.text.normalize import fold
 
 # One group per word; each line its forms. Some groups are there to be confused with others
@@ -154,10 +160,14 @@ def _single(stemmer: Callable[[str], str]) -> Keyer:
 
 
 def _insaf_query(word: str) -> set[str]:
-    # Arabic query word against Arabic documents, as deployed: the stem and the alternative
-    # stems (the arabizi skeleton in query_alternatives only meets arabizi documents, so it is
-    # left out here).
-    return {t for t in query_alternatives(word) if not t.startswith(("\u0671", "\u0672"))}
+    # Arabic query word against Arabic documents: the stem and the alternative stems (the arabizi
+    # skeleton in query_alternatives only meets arabizi documents, and its root-like key is the
+    # last row's, so both are left out here).
+    return {
+        t
+        for t in query_alternatives(word)
+        if not t.startswith((SKELETON_ARABIC, SKELETON_ARABIZI, ROOT_KEY))
+    }
 
 
 def _with_skeleton(word: str) -> set[str]:
@@ -166,15 +176,10 @@ def _with_skeleton(word: str) -> set[str]:
     return _insaf_query(word) | {"#" + skeleton(stemmed)} - {"#"}
 
 
-_PATTERN_LETTERS = "متين"
-
-
 def _rootish(word: str) -> set[str]:
-    """A root-like key: the skeleton with the pattern letters م ت ي ن taken off its front while
-    more than three consonants remain."""
-    key = skeleton(stem.arabic_light(fold(word)))
-    while len(key) > 3 and key[0] in _PATTERN_LETTERS:
-        key = key[1:]
+    """The root-like key as deployed (``arabizi.root_key``: the skeleton with a dialect's marker
+    of the present and the pattern letters م ت ي ن taken off its front)."""
+    key = root_key(stem.arabic_light(fold(word)))
     return _insaf_query(word) | ({"#" + key} if key else set())
 
 

@@ -41,6 +41,11 @@ ROOT_KEY = "\u0673"
 _PATTERN_LETTERS = "متين"
 # A skeleton shorter than this says too little (رش, حب) and is not emitted.
 MIN_SKELETON = 3
+# The dialects' markers of tense and aspect before a verb's present (the Levantine and Egyptian
+# ب of بيضربوا, the Egyptian future ه and ح of هيرحلوه, حيضربوني, the Maghrebi ك of كيقولو,
+# كنخدم), then the present's own letter: taken off a stem before its root key, when three
+# letters remain, so that بيرحلوه meets ترحيل and هتتحبس meets حبس.
+_DIALECT_PRESENT = re.compile("^[بهحك][يتن](?=...)")
 
 # Arabizi digits, and words that are arabizi whatever the rest of the text is.
 _DIGIT_IN_WORD = re.compile(r"[a-z][235679]|[235679]'?[a-z]")
@@ -230,8 +235,9 @@ def skeleton(stem: str) -> str:
 def root_key(stem: str) -> str:
     """A root-like key of a stemmed Arabic word, without its marker: its skeleton with the
     pattern letters م ت ي ن taken off the front while more than three letters remain, so that
-    تعذيب, عذبوني and المعذبين meet on عذب. ``""`` when the skeleton is too short."""
-    key = skeleton(stem)
+    تعذيب, عذبوني and المعذبين meet on عذب; a dialect's marker of the present is taken off first
+    (``_DIALECT_PRESENT``: بيعذبوه, هيعذبوه). ``""`` when the skeleton is too short."""
+    key = skeleton(_DIALECT_PRESENT.sub("", stem))
     while len(key) > 3 and key[0] in _PATTERN_LETTERS:
         key = key[1:]
     return key

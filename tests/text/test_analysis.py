@@ -210,6 +210,30 @@ def test_derivations_of_a_root_meet_only_through_the_root_key() -> None:
         assert not set(analyze_document(document).main) & set(query_alternatives(query))
 
 
+@pytest.mark.parametrize(
+    ("query", "document"),
+    [
+        ("ترحيل", "بيرحلوه بكرة"),  # Levantine and Egyptian ب of the present
+        ("ترحيل", "قالوا حيرحلوني"),  # Egyptian future ح
+        ("تعذيب", "هيعذبوه لو ما اعترفش"),  # Egyptian future ه
+        ("الحبس", "قالي هتتحبس"),  # ه, then the present's ت and the reflexive ت
+        ("خدمة", "كنخدم فالدار"),  # the Maghrebi ك of the present
+    ],
+)
+def test_a_dialect_marker_of_the_present_is_not_part_of_the_root(query: str, document: str) -> None:
+    # The verb's stem keeps the marker (بيرحل); only the root key, a reading by meaning, drops it.
+    assert meets(query, document)
+    root_keys = {t for t in query_alternatives(query) if t.startswith(ROOT_KEY)}
+    assert set(query_alternatives(query)) & index_tokens(document) <= root_keys
+
+
+def test_a_dialect_marker_needs_three_letters_after_it() -> None:
+    # هندسة is not ه + ن + دسة: with two letters after them the ه ن are the root's, and the
+    # engineer still meets engineering through the root.
+    assert meets("مهندس", "كلية الهندسة")
+    assert not set(analyze_document("الهندسة").main) & set(query_alternatives("مهندس"))
+
+
 def test_positions_of_main_stream() -> None:
     analysis = analyze_document("ضربوني في قسم الشرطة")
     assert analysis.main == ["ضرب", "قسم", "شرط"]
