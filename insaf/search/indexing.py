@@ -82,7 +82,8 @@ COLUMNS += ("version", "received_at")
 # Raise it with every change to what an entry holds for the same text and lexicon (the analyser,
 # the concept matcher, the columns): entries of an older format are then counted as stale.
 # 2: a concept term's first letter is never read as a preposition.
-# 3: a dialect's marker of the present is not part of a word's root key (بيرحلوه: رحل).
+# 3: a dialect's marker of the present is not part of a word's root key (بيرحلوه: رحل); an
+# arabizi 8 or 9 is also read as ق (ra8m: رقم, wa9founi: وقفوني).
 ENTRY_FORMAT = 3
 
 

@@ -67,6 +67,11 @@ MARKERS: frozenset[str] = frozenset(
     """.split()
 )
 
+# Digits that stand for ق as well as for their usual letter, each a second reading of a word
+# that has it: 2 (a hamza, or the ق that Egyptian and Levantine speech make a glottal stop),
+# 8 (غ, or ق in the Gulf: "ra8m" رقم), 9 (ص, or ق in the Maghreb: "wa9founi" وقفوني,
+# "i9ama" إقامة).
+QAF_DIGITS = "289"
 # Transliteration units, longest first: digraphs, then digits and letters.
 _UNITS = re.compile(r"[35679]'|sh|ch|kh|gh|th|dh|zh|ph|ou|oo|ee|ii|aa|ei|ai|ay|[a-z0-9]")
 _CONSONANTS: dict[str, str] = {
@@ -190,9 +195,9 @@ def has_arabizi_digits(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def transliterate(word: str, *, qaf: bool = False) -> str:
-    """Arabic script for a folded Latin word read as arabizi, short vowels dropped. The digit 2
-    is hamza, or with ``qaf`` ق (which Egyptian and Levantine speech make a glottal stop)."""
+def transliterate(word: str, *, qaf: str = "") -> str:
+    """Arabic script for a folded Latin word read as arabizi, short vowels dropped. The digits 2,
+    8 and 9 are hamza, غ and ص, or ق when ``qaf`` names them (``QAF_DIGITS``)."""
     out: list[str] = []
     article = _ARTICLE.match(word)
     if article is not None:
@@ -212,9 +217,11 @@ def transliterate(word: str, *, qaf: bool = False) -> str:
                 out.append("ا")
             elif unit in _LONG_VOWELS:
                 out.append(_LONG_VOWELS[unit])
+        elif unit in qaf:
+            out.append("ق")
         elif unit == "2":
             # A hamza that starts a word (after the article too) is written on alef.
-            out.append("ق" if qaf else "ا" if i == 0 else "ء")
+            out.append("ا" if i == 0 else "ء")
         elif unit == "c" and i < last and units[i + 1][0] in "eiy":
             out.append("س")  # police, cinema
         else:
@@ -257,11 +264,11 @@ def skeletons(form: str, stem: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def arabic_forms(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(stems of the transliterations, skeletons) of a folded arabizi word: one reading, or two
-    when it has a 2 (hamza or ق); both empty when the word has no Arabic form."""
+    """(stems of the transliterations, skeletons) of a folded arabizi word: one reading, and one
+    more for each of its digits that may be ق (``QAF_DIGITS``); both empty when the word has no
+    Arabic form."""
     readings = [transliterate(word)]
-    if "2" in word:
-        readings.append(transliterate(word, qaf=True))
+    readings += [transliterate(word, qaf=digit) for digit in QAF_DIGITS if digit in word]
     stems: dict[str, None] = {}
     keys: dict[str, None] = {}
     for arabic in readings:

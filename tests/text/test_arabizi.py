@@ -51,6 +51,31 @@ def test_two_readings_of_2() -> None:
     assert set(stems) == {"اسم", "قسم"}
 
 
+@pytest.mark.parametrize(
+    ("word", "usual", "qaf"),
+    [
+        ("ra8m", "رغم", "رقم"),  # the Gulf's 8: a number, رقم
+        ("wa9founi", "صفو", "قفو"),  # the Maghreb's 9: they stopped me, وقفوني
+        ("i9ama", "اصم", "اقم"),  # a residence permit, not "deaf"
+    ],
+)
+def test_8_and_9_are_also_read_as_qaf(word: str, usual: str, qaf: str) -> None:
+    stems, _ = arabic_forms(word)
+    assert set(stems) == {usual, qaf}
+    assert transliterate(word, qaf="").count("ق") == 0
+
+
+@pytest.mark.parametrize(
+    ("arabizi", "arabic"),
+    [("wa9founi", "وقفوني عند الحاجز"), ("ra8m", "رقم الهاتف"), ("b9ashish", "طلب بقشيش")],
+)
+def test_an_arabizi_word_with_8_or_9_meets_the_arabic_word_with_qaf(
+    arabizi: str, arabic: str
+) -> None:
+    document = analyze_document(arabic)
+    assert set(query_alternatives(arabizi)) & {*document.main, *document.alternate}
+
+
 def test_skeleton_merges_what_dialects_merge() -> None:
     assert skeleton("عذب") == skeleton("عزب") == skeleton("عظب")
     assert skeleton("واسط") == skeleton("وست")
