@@ -15,6 +15,11 @@ only: the database's demonstration cases were never judged.
 - ``naive``: ``icontains`` on the text for every word of the query, newest first (a search box
   without an index).
 
+And the share of officers' words that the concept layer reads as the concept they mean
+(tests/search/devset/concept-queries.jsonl: four queries for each of 54 concepts, in Arabic,
+English, French and Arabizi, written from the concepts' names and meanings by someone who had not
+seen the lexicon): a query word that names no concept finds only the cases that use it.
+
 recall@10: the share of a query's relevant cases among its first ten results, averaged over the
 queries (a query with 24 relevant cases scores at most 10/24); also printed with at most ten
 relevant cases counted per query ("of at most 10"). MRR: the mean of 1/rank of the first relevant
@@ -77,6 +82,26 @@ def _run_engine(
         found = [h.complaint.external_id or "" for h in hits]
         results[row["id"]] = [x for x in found if x in corpus][:K]
     return results
+
+
+def _concept_words() -> dict[str, Any]:
+    """How many officers' queries name the concept they mean, in all and per language."""
+    from insaf.search.concepts import expand
+    from insaf.search.query import parse
+
+    named: dict[str, list[int]] = {}
+    for line in (DEVSET / "concept-queries.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        expansion = expand(parse(row["query"]), row["query"])
+        hit = expansion is not None and row["concept"] in expansion.concepts
+        counts = named.setdefault(row["lang"], [0, 0])
+        counts[0] += hit
+        counts[1] += 1
+    return {
+        "named": sum(n for n, _ in named.values()),
+        "queries": sum(t for _, t in named.values()),
+        "by_language": {lang: {"named": n, "queries": t} for lang, (n, t) in named.items()},
+    }
 
 
 def _run_naive(rows: list[dict[str, Any]], corpus: set[str]) -> dict[str, list[str]]:
@@ -177,6 +202,7 @@ def child() -> None:
             "lexical": _metrics(engine(False), relevant),
             "naive": _metrics(_run_naive(rows, corpus), relevant),
             "triage_versions": sorted(versions),
+            "concept_words": _concept_words(),
         }
         _normalise_only()
         from insaf.search.indexing import reindex
@@ -203,6 +229,14 @@ def main() -> None:
             f"{f['recall_at_10_capped']:.3f}), MRR {f['mrr']:.3f} "
             f"({figures['queries']} queries, {figures['cases']} cases)"
         )
+    words = figures["concept_words"]
+    by_language = ", ".join(
+        f"{lang} {f['named']}/{f['queries']}" for lang, f in words["by_language"].items()
+    )
+    lines.append(
+        f"quality concept words: {words['named']} of {words['queries']} officers' queries name "
+        f"the concept they mean ({words['named'] / words['queries']:.3f}; {by_language})"
+    )
     for line in lines:
         print(line)
     write_results("search_quality", lines, figures)

@@ -152,3 +152,23 @@ def test_every_relevant_record_exists(
         if set(query["relevant"]) - known
     }
     assert not missing
+
+
+CONCEPT_QUERIES = DEVSET / "concept-queries.jsonl"
+CONCEPT_QUERY_LANGS = {"ar", "en", "fr", "arabizi"}
+
+
+def test_concept_queries_name_concepts_of_the_lexicon() -> None:
+    from insaf.search.concepts import read_names
+
+    concepts = read_names(
+        Path(__file__).resolve().parents[2] / "data" / "concepts" / "meta" / "names.csv"
+    )
+    rows = read_jsonl(CONCEPT_QUERIES)
+    assert len(rows) >= 200
+    for row in rows:
+        assert set(row) == {"query", "lang", "concept"}, row
+        assert row["query"].strip() and len(row["query"].split()) <= 3, row
+        assert row["lang"] in CONCEPT_QUERY_LANGS, row
+        assert row["concept"] in concepts, row
+    assert len({row["query"] for row in rows}) == len(rows)
