@@ -420,7 +420,7 @@ class Expansion:
     query: Query
     # concept → the words of the query that named it
     concepts: dict[str, str]
-    # The expanded query without the plain words that name no concept ("رشوة المرور" → bribery
+    # The expanded query without the plain words that name no concept ("رشوة الزرقاء" → bribery
     # alone), and those words; None when every word named a concept or none did.
     loose: Query | None = None
     dropped: tuple[str, ...] = ()

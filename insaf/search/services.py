@@ -555,8 +555,8 @@ def search(
         meaning = {pk: expansion.concepts for pk, _ in more}
         covered = wider
         if expansion.loose is not None:
-            # Then the cases that match the concepts but not the other words ("رشوة المرور":
-            # the bribes that never mention traffic).
+            # Then the cases that match the concepts but not the other words ("رشوة الزرقاء":
+            # the bribes that never mention Zarqa).
             loose = Query(
                 required=[*expansion.loose.required, *filters.terms()], excluded=typed.excluded
             )
