@@ -83,7 +83,8 @@ COLUMNS += ("version", "received_at")
 # the concept matcher, the columns): entries of an older format are then counted as stale.
 # 2: a concept term's first letter is never read as a preposition.
 # 3: a dialect's marker of the present is not part of a word's root key (بيرحلوه: رحل); an
-# arabizi 8 or 9 is also read as ق (ra8m: رقم, wa9founi: وقفوني).
+# arabizi 8 or 9 is also read as ق (ra8m: رقم, wa9founi: وقفوني); a word's final hamza is
+# left out (الدواء: دوا).
 ENTRY_FORMAT = 3
 
 

@@ -151,7 +151,8 @@ class _ArabicWord(NamedTuple):
     preposition: str = ""
 
 
-# Search folding on top of normalisation: the seats of hamza (مسؤول and مسئول are both written).
+# Search folding on top of normalisation: the seats of hamza (مسؤول and مسئول are both written),
+# and a hamza that ends a word, which is as often left out (الدوا, القضا, اعتدا, شي).
 _HAMZA = str.maketrans({"ؤ": "ء", "ئ": "ء"})
 # A preposition (ب ل ك), after the conjunction و or ف or not, or ف alone.
 _PROCLITIC = re.compile("[وف]?[بلك]|ف")
@@ -168,6 +169,8 @@ def _arabic(form: str) -> _ArabicWord:
     if form in stopwords.ARABIC:
         return _ArabicWord("", (), (), "")
     form = form.translate(_HAMZA)
+    if form.endswith("ء") and len(form) > 2:
+        form = form[:-1]
     stemmed = stem.arabic_light(form)
     alternatives: list[str] = []
     kept = stem.arabic_light(form, conjunction=False) if form.startswith("و") else ""

@@ -76,6 +76,21 @@ def test_tatweel_and_hamza_and_teh_marbuta_and_alef_maksura() -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("الدوا", "الدواء"),
+        ("القضا", "القضاء"),
+        ("لاعتدا", "لاعتداء"),
+        ("شي", "شيء"),
+        ("الشاطي", "الشاطئ"),
+    ],
+)
+def test_a_hamza_that_ends_a_word_may_be_left_out(typed: str, written: str) -> None:
+    assert analyze(typed) == analyze(written)
+    assert meets(typed, f"منعوا عنه {written}") and meets(written, f"منعوا عنه {typed}")
+
+
+@pytest.mark.parametrize(
     "word", ["والشرطة", "بالشرطة", "للشرطة", "فالشرطة", "كالشرطة", "وبالشرطة", "الشرطة"]
 )
 def test_clitics(word: str) -> None:
