@@ -440,11 +440,20 @@ def _query_matches(text: str, words: list[str]) -> list[Match]:
     found = lexicon.find(text)
     spans = word_spans(text)
     mode = document_language([text[a:b] for a, b in spans], text)[1]
-    # Latin words in lower case may be Arabizi ("tadwira"); a capitalised one is a name.
+    # Latin words in lower case may be Arabizi ("tadwira"); a capitalised one is a name. A query
+    # that an English or French term already met is in that language: its other words are read
+    # as Arabizi only when they have Arabizi's digits ("elderly" is not الدريل, a drill; nor
+    # "perdu" بارودة, a rifle).
     if mode != "arabizi" and any(w.isascii() and w.islower() for w in words):
         seen = {(m.concept, m.start) for m in found}
+        latin = any(m.term.lang in ("en", "fr") for m in found)
         extra = lexicon.find(text, spans, [text[a:b] for a, b in spans], "arabizi")
-        found += [m for m in extra if (m.concept, m.start) not in seen]
+        found += [
+            m
+            for m in extra
+            if (m.concept, m.start) not in seen
+            and (not latin or any(map(has_arabizi_digits, text[m.start : m.end].split())))
+        ]
     return found
 
 

@@ -247,6 +247,26 @@ def test_a_capitalised_latin_word_is_a_name_not_arabizi() -> None:
 
 
 @pytest.mark.parametrize(
+    ("query", "meant", "not_meant"),
+    [
+        ("elderly man", "elderly", "torture"),  # not الدريل, a drill
+        ("passeport perdu", "passport", "firearm"),  # not بارودة, a rifle
+    ],
+)
+def test_a_query_an_english_or_french_term_met_is_not_read_as_arabizi(
+    query: str, meant: str, not_meant: str
+) -> None:
+    expansion = expand(parse(query), query)
+    assert expansion is not None and meant in expansion.concepts
+    assert not_meant not in expansion.concepts
+
+
+def test_a_word_with_arabizi_digits_is_still_arabizi_beside_an_english_term() -> None:
+    expansion = expand(parse("bribe 7abs"), "bribe 7abs")
+    assert expansion is not None and {"bribery", "inmate"} <= set(expansion.concepts)
+
+
+@pytest.mark.parametrize(
     ("query", "label"),
     [
         ("استخدام القوه", "label_c_use_of_force"),
