@@ -151,8 +151,7 @@ class _ArabicWord(NamedTuple):
     preposition: str = ""
 
 
-# Search folding on top of normalisation: the seats of hamza (مسؤول and مسئول are both written),
-# and a hamza that ends a word, which is as often left out (الدوا, القضا, اعتدا, شي).
+# Search folding on top of normalisation: the seats of hamza (مسؤول and مسئول are both written).
 _HAMZA = str.maketrans({"ؤ": "ء", "ئ": "ء"})
 # A preposition (ب ل ك), after the conjunction و or ف or not, or ف alone.
 _PROCLITIC = re.compile("[وف]?[بلك]|ف")
@@ -163,21 +162,27 @@ ROOT_KEYS = True
 _MIN_ALTERNATIVE = 3
 
 
+def _light(form: str, *, conjunction: bool = True) -> str:
+    """The light stem without a hamza that ends it, which is as often left out as written
+    (الدوا, القضا, اعتدا, شي; اعتداءات is اعتدا too). Taken off the stem, not the word: the
+    word's last letters must stay for the stemmer to read (ابناء is not ابن + نا)."""
+    stemmed = stem.arabic_light(form, conjunction=conjunction)
+    return stemmed[:-1] if stemmed.endswith("ء") and len(stemmed) > 2 else stemmed
+
+
 @lru_cache(maxsize=131072)
 def _arabic(form: str) -> _ArabicWord:
     """Stem, alternative stems and skeletons of a folded Arabic word."""
     if form in stopwords.ARABIC:
         return _ArabicWord("", (), (), "")
     form = form.translate(_HAMZA)
-    if form.endswith("ء") and len(form) > 2:
-        form = form[:-1]
-    stemmed = stem.arabic_light(form)
+    stemmed = _light(form)
     alternatives: list[str] = []
-    kept = stem.arabic_light(form, conjunction=False) if form.startswith("و") else ""
+    kept = _light(form, conjunction=False) if form.startswith("و") else ""
     if kept:
         alternatives.append(kept)
     clitic = _PROCLITIC.match(form)
-    bare = stem.arabic_light(form[clitic.end() :], conjunction=False) if clitic else ""
+    bare = _light(form[clitic.end() :], conjunction=False) if clitic else ""
     if bare:
         alternatives.append(bare)
     alternatives = [

@@ -90,6 +90,13 @@ def test_a_hamza_that_ends_a_word_may_be_left_out(typed: str, written: str) -> N
     assert meets(typed, f"منعوا عنه {written}") and meets(written, f"منعوا عنه {typed}")
 
 
+def test_a_hamza_left_out_meets_the_plural_that_keeps_it() -> None:
+    # The hamza is taken off the stem, after the plural's ات: اعتداءات is اعتدا as اعتداء is.
+    assert analyze("الاعتداءات") == analyze("اعتدا") == analyze("الاعتداء")
+    # and not off the word first, where it would let the stemmer read نا as "our".
+    assert analyze("ابناء") == ["ابنا"]
+
+
 @pytest.mark.parametrize(
     "word", ["والشرطة", "بالشرطة", "للشرطة", "فالشرطة", "كالشرطة", "وبالشرطة", "الشرطة"]
 )
