@@ -71,7 +71,8 @@ FORMAT = 3
 # Changes to how features are made change the model's version with the data and the lexicon.
 FEATURES = (
     "chars3-5,tokens,bigrams,concepts+contexts,ages,lang;3;by-occurrence;grave-cues;match2;wilson"
-    ";grave-stack;self-woman;ages2;group-concepts;self-woman2;ages3;dialect-present;qaf-digits;final-hamza"
+    ";grave-stack;self-woman;ages2;group-concepts;self-woman2;ages3"
+    ";dialect-present;qaf-digits;final-hamza"
 )
 
 # A word that states an age by itself ("15", "١٥", "70ans"), and the words around a number that
