@@ -210,6 +210,10 @@ def main() -> None:
         import django
 
         django.setup()
+        # Collect cycles as the web server's workers and the command line do (insaf/runtime.py).
+        from insaf.runtime import tune_gc
+
+        tune_gc()
         child(options.size, options.corpus, options.queries)
         return
     from bench.search_corpus import iter_queries, iter_records
