@@ -302,9 +302,11 @@ def ranked_ids(
     offset: int = 0,
     window_days: int | None = None,
     besides: Query | None = None,
+    horizon: _Newest | None = None,
 ) -> list[tuple[int, float]]:
     """(id, score) of the best matches among the newest ``RANK_WINDOW`` matching ``cases``;
-    with ``besides``, only the matches that do not match that query.
+    with ``besides``, only the matches that do not match that query. ``horizon``: the search's
+    newest entry, read once for all its tiers (PostgreSQL).
 
     One SQL statement: the inner query streams the matches in the scope and filters newest first
     and stops at the window; only those are scored and sorted. A query matching fewer cases than
@@ -312,7 +314,13 @@ def ranked_ids(
     million cases) costs the window, not the whole index."""
     if connection.vendor == "postgresql":
         return _ranked_ids_postgresql(
-            cases, query, limit=limit, offset=offset, window_days=window_days, besides=besides
+            cases,
+            query,
+            limit=limit,
+            offset=offset,
+            window_days=window_days,
+            besides=besides,
+            horizon=horizon,
         )
     window = matching(cases, query, newest_first=True, window_days=window_days, exact=besides)
     window = window.values("id", "score", *(["exact"] if besides is not None else []))
@@ -338,6 +346,7 @@ def _ranked_ids_postgresql(
     offset: int,
     window_days: int | None,
     besides: Query | None,
+    horizon: _Newest | None,
 ) -> list[tuple[int, float]]:
     """``ranked_ids`` on PostgreSQL. A window streamed newest first comes scored (its rows are
     read in order, nothing is sorted). A window from the GIN index is chosen by id alone and only
@@ -345,7 +354,7 @@ def _ranked_ids_postgresql(
     a tsvector is a few kilobytes, and carried through the sort of thousands of matches it made
     the sort spill to disk."""
     try:
-        window = _window_postgresql(cases, query, window_days, besides)
+        window = _window_postgresql(cases, query, window_days, besides, horizon=horizon)
         if window.rows is not None:
             kept = [(pk, score) for pk, score, *flag in window.rows if not (flag and flag[0])]
             kept.sort(key=lambda row: (-row[1], -row[0]))
@@ -375,6 +384,21 @@ def _ranked_ids_postgresql(
         return [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
 
 
+class _Newest:
+    """The id of the newest search entry, read when first asked and then kept: every tier of one
+    search counts its windows back from the same entry, and asks the database once."""
+
+    def __init__(self) -> None:
+        self._id: int | None = None
+
+    def __call__(self) -> int:
+        if self._id is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT max(complaint_id) FROM search_entry")
+                self._id = int(cursor.fetchone()[0] or 0)
+        return self._id
+
+
 @dataclass(frozen=True)
 class _Window:
     """How ``_window_postgresql`` found the newest RANK_WINDOW matches: streamed, with their
@@ -392,8 +416,10 @@ def _window_postgresql(
     window_days: int | None,
     besides: Query | None,
     size: int | None = None,
+    horizon: _Newest | None = None,
 ) -> _Window:
-    """The newest ``size`` (RANK_WINDOW) matches, by the cheapest way (``_Window``).
+    """The newest ``size`` (RANK_WINDOW) matches, by the cheapest way (``_Window``), counted
+    back from the newest entry (``horizon``).
 
     The statistics cannot tell how often common words meet, or follow each other in a phrase:
     two common words that seldom meet, streamed to the end, read the whole table (a million
@@ -412,9 +438,7 @@ def _window_postgresql(
     density = _density_on_postgresql(query, window_days)
     if not _common(density):
         return _Window()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT max(complaint_id) FROM search_entry")
-        newest = int(cursor.fetchone()[0] or 0)
+    newest = (horizon or _Newest())()
     if density is not None and density < STREAM_SHARE:
         return _window_from_index(cases, query, window_days, size, density, newest)
     first = _stream_entries(density, size)
@@ -535,6 +559,7 @@ def search(
     cases = filters.apply(cases_for(user) if user is not None else Complaint.objects.all())
     limit = max(1, min(limit, MAX_LIMIT))
     days = filters.days()
+    horizon = _Newest()  # read once, on PostgreSQL, by the first tier that needs it
     expansion = concept_expand(typed, text) if concepts else None
     as_typed = query  # the words with every reading, roots included (to highlight a root)
     roots = expansion.roots if expansion is not None else ()
@@ -542,7 +567,7 @@ def search(
         query = Query(
             required=[*expansion.exact.required, *filters.terms()], excluded=typed.excluded
         )
-    found = ranked_ids(cases, query, limit=limit, offset=offset, window_days=days)
+    found = ranked_ids(cases, query, limit=limit, offset=offset, window_days=days, horizon=horizon)
     meaning: dict[int, dict[str, str]] = {}  # the cases found through concepts
     without: dict[int, tuple[str, ...]] = {}  # of those, the ones without some words typed
     covered = query  # what the tiers so far match
@@ -550,7 +575,9 @@ def search(
         wider = Query(
             required=[*expansion.query.required, *filters.terms()], excluded=typed.excluded
         )
-        more = _next_tier(cases, wider, query, found, limit=limit, offset=offset, days=days)
+        more = _next_tier(
+            cases, wider, query, found, limit=limit, offset=offset, days=days, horizon=horizon
+        )
         found += more
         meaning = {pk: expansion.concepts for pk, _ in more}
         covered = wider
@@ -560,7 +587,16 @@ def search(
             loose = Query(
                 required=[*expansion.loose.required, *filters.terms()], excluded=typed.excluded
             )
-            more = _next_tier(cases, loose, covered, found, limit=limit, offset=offset, days=days)
+            more = _next_tier(
+                cases,
+                loose,
+                covered,
+                found,
+                limit=limit,
+                offset=offset,
+                days=days,
+                horizon=horizon,
+            )
             found += more
             meaning.update({pk: expansion.concepts for pk, _ in more})
             without = {pk: expansion.dropped for pk, _ in more}
@@ -572,13 +608,21 @@ def search(
     elif offset == 0 and limit >= FUZZY_BELOW:
         so_far = FUZZY_BELOW
     else:
-        so_far = _count(cases, covered, days, FUZZY_BELOW)
+        so_far = _count(cases, covered, days, FUZZY_BELOW, horizon)
     expanded = fuzzy.expand(typed) if so_far < FUZZY_BELOW else None
     similar: dict[int, Query] = {}  # the cases found through similar spellings
     if expanded is not None:
         wider = Query(required=[*expanded.required, *filters.terms()], excluded=typed.excluded)
         more = _next_tier(
-            cases, wider, covered, found, limit=limit, offset=offset, days=days, before=so_far
+            cases,
+            wider,
+            covered,
+            found,
+            limit=limit,
+            offset=offset,
+            days=days,
+            before=so_far,
+            horizon=horizon,
         )
         found += more
         similar = {pk: wider for pk, _ in more}
@@ -623,6 +667,7 @@ def _next_tier(
     offset: int,
     days: int | None,
     before: int | None = None,
+    horizon: _Newest | None = None,
 ) -> list[tuple[int, float]]:
     """The part of the page (``limit`` cases from ``offset``) that falls to a tier: the cases that
     match ``query`` and not ``covered`` (the tiers before it, ``before`` cases when the caller
@@ -630,7 +675,9 @@ def _next_tier(
     if len(found) >= limit:
         return []
     if before is None:
-        before = len(found) if offset == 0 else _count(cases, covered, days, offset + limit)
+        before = (
+            len(found) if offset == 0 else _count(cases, covered, days, offset + limit, horizon)
+        )
     return ranked_ids(
         cases,
         query,
@@ -638,15 +685,22 @@ def _next_tier(
         offset=max(0, offset - before),
         window_days=days,
         besides=covered,
+        horizon=horizon,
     )
 
 
-def _count(cases: QuerySet[Complaint], query: Query, window_days: int | None, most: int) -> int:
+def _count(
+    cases: QuerySet[Complaint],
+    query: Query,
+    window_days: int | None,
+    most: int,
+    horizon: _Newest | None = None,
+) -> int:
     """How many cases match ``query``, counted up to ``most`` (on PostgreSQL as the window is
     found: a walk that meets few matches turns to the GIN index)."""
     try:
         if connection.vendor == "postgresql":
-            window = _window_postgresql(cases, query, window_days, None, size=most)
+            window = _window_postgresql(cases, query, window_days, None, most, horizon)
             if window.rows is not None:
                 return len(window.rows)
             if window.ids is not None:

@@ -366,6 +366,28 @@ def bribes(file_case: FileCase) -> tuple[Complaint, Complaint, Complaint]:
     return oldest, second, newest
 
 
+def test_every_tier_of_a_search_counts_back_from_one_newest_entry(
+    bribes: tuple[Complaint, Complaint, Complaint], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tiers of one search (the words, then the concepts they name) each find a window
+    counted back from the newest entry; it is read from the database once, not once a tier."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import insaf.search.services as services
+
+    tiers: list[str] = []
+    window = services._window_postgresql
+    monkeypatch.setattr(
+        services, "_window_postgresql", lambda *a, **k: tiers.append("w") or window(*a, **k)
+    )
+    with CaptureQueriesContext(connection) as captured:
+        found = search("رشوة", user=None).hits
+    assert {hit.complaint for hit in found} == set(bribes)
+    reads = [q for q in captured.captured_queries if "max(complaint_id)" in q["sql"]]
+    assert len(tiers) >= 2 and len(reads) == 1
+
+
 def _plan(word: str) -> tuple[str, list[int] | None]:
     """How the window of ``word`` was found, and the ids it holds."""
     import insaf.search.services as services
