@@ -1,5 +1,6 @@
-"""Rate limits on the public endpoints, per client address, in fixed windows counted in Django's
-cache (shared between processes with REDIS_URL; per process otherwise).
+"""Rate limits on the public endpoints, per client address, in fixed windows counted in Redis
+(Django's cache) with REDIS_URL, else in the database (``RateCount``): either way shared by every
+process and server, so that running more workers does not multiply a client's allowance.
 
 Two buckets, each read from settings on every request so that tests can change them:
 
@@ -29,6 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.crypto import salted_hmac
 
@@ -92,7 +94,10 @@ def client_address(request: HttpRequest) -> str:
     return str(ip)
 
 
-def _increment(key: str, timeout: int) -> int:
+def _increment(key: str, timeout: int, now: float) -> int:
+    """The window's count of attempts, this one included."""
+    if not settings.REDIS_URL:
+        return _increment_in_database(key, now, timeout)
     if cache.add(key, 1, timeout=timeout):
         return 1
     try:
@@ -101,6 +106,25 @@ def _increment(key: str, timeout: int) -> int:
         # The window's counter expired between add() and incr(): this is its first hit.
         cache.add(key, 1, timeout=timeout)
         return 1
+
+
+def _increment_in_database(key: str, now: float, timeout: int) -> int:
+    """One statement, atomic on SQLite and PostgreSQL alike: concurrent attempts from several
+    processes each get their own count. The first attempt of a window also deletes the windows
+    that have ended."""
+    q = connection.ops.quote_name
+    table, column, count, expires = q("core_ratecount"), q("key"), q("count"), q("expires")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({column}, {count}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608
+            f"ON CONFLICT ({column}) DO UPDATE SET {count} = {table}.{count} + 1 "
+            f"RETURNING {count}",
+            [key, int(now) + timeout],
+        )
+        found = int(cursor.fetchone()[0])
+        if found == 1:
+            cursor.execute(f"DELETE FROM {table} WHERE {expires} < %s", [int(now)])  # noqa: S608
+    return found
 
 
 def hit(bucket: str, request: HttpRequest, *, now: float | None = None) -> None:
@@ -112,7 +136,7 @@ def hit(bucket: str, request: HttpRequest, *, now: float | None = None) -> None:
     window = int(now // rate.seconds)
     client = salted_hmac("insaf.api.ratelimit", client_address(request)).hexdigest()[:32]
     key = f"insaf:api:rate:{bucket}:{rate.count}/{rate.seconds}:{window}:{client}"
-    if _increment(key, rate.seconds + 1) > rate.count:
+    if _increment(key, rate.seconds + 1, now) > rate.count:
         retry_after = max(1, math.ceil((window + 1) * rate.seconds - now))
         raise RateLimited(headers={"Retry-After": str(retry_after)})
 

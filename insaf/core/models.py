@@ -140,3 +140,17 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.name}"
+
+
+class RateCount(models.Model):
+    """One client's attempts in one window of a rate limit (insaf/api/ratelimit.py), counted in
+    the database when there is no Redis, so that every process and server shares the count. Not
+    shown anywhere; rows whose window has ended are deleted as new windows start."""
+
+    key = models.CharField(max_length=120, primary_key=True)
+    count = models.PositiveIntegerField()
+    # When the window ends, in seconds since the epoch.
+    expires = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -1,5 +1,6 @@
-"""Rate limits on the public endpoints: per client address, fixed windows in the cache, 429 with
-Retry-After when over; configured by INSAF_RATE_FILE and INSAF_RATE_TRACK."""
+"""Rate limits on the public endpoints: per client address, fixed windows counted in the database
+(in Redis with REDIS_URL) and so shared by every process, 429 with Retry-After when over;
+configured by INSAF_RATE_FILE and INSAF_RATE_TRACK."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def test_staff_endpoints_are_not_limited_by_these_buckets(
         assert api.get("/cases", headers=headers).status_code == 200
 
 
-def test_the_window_resets(settings: Any) -> None:
+def test_the_window_resets(settings: Any, db: None) -> None:
     settings.INSAF_RATE_TRACK = "2/minute"
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.3")
     start = 1_000_040.0  # 20 s into a minute window (windows start at multiples of 60 s)
@@ -97,6 +98,80 @@ def test_the_window_resets(settings: Any) -> None:
         ratelimit.hit("track", request, now=start + 2)
     assert refused.value.headers["Retry-After"] == "38"
     ratelimit.hit("track", request, now=start + 40)  # the next minute
+
+
+def test_counts_are_kept_in_the_database(settings: Any, db: None) -> None:
+    """Not in the process's memory: a count survives the cache, and a window that has ended is
+    deleted when a new one starts."""
+    from django.core.cache import cache
+
+    from insaf.core.models import RateCount
+
+    settings.INSAF_RATE_TRACK = "2/minute"
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.4")
+    start = 2_000_000.0
+    ratelimit.hit("track", request, now=start)
+    ratelimit.hit("track", request, now=start + 1)
+    cache.clear()
+    with pytest.raises(RateLimited):
+        ratelimit.hit("track", request, now=start + 2)
+    assert list(RateCount.objects.values_list("count", flat=True)) == [3]
+    ratelimit.hit("track", request, now=start + 200)  # a later window: the ended one goes
+    assert list(RateCount.objects.values_list("count", flat=True)) == [1]
+
+
+# Several processes on one database (a node's gunicorn workers), each attempting in turn.
+_ATTEMPTS = """
+import sys
+import django
+django.setup()
+from django.test import RequestFactory
+from insaf.api import ratelimit
+from insaf.api.errors import RateLimited
+request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.9")
+accepted = 0
+for _ in range(int(sys.argv[1])):
+    try:
+        ratelimit.hit("track", request)
+        accepted += 1
+    except RateLimited:
+        pass
+print(accepted)
+"""
+
+
+def test_every_process_shares_the_count(tmp_path: Path) -> None:
+    """Three processes each try five times against a limit of six: six are accepted in all, not
+    six in each (as a count kept in each process's memory would allow)."""
+    from tests.servers import insaf_ok, server_env
+
+    env = server_env(
+        tmp_path,
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'insaf.sqlite3'}",
+            "SECRET_KEY": "rate-test-secret-key-0123456789-abcdefghijklmnopq",
+            "INSAF_ENCRYPTION_KEYS": "t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "INSAF_RATE_TRACK": "6/hour",
+        },
+    )
+    insaf_ok(env, "migrate", "--no-input", "-v", "0")
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _ATTEMPTS, "5"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    accepted = []
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        accepted.append(int(out))
+    assert sum(accepted) == 6, accepted
 
 
 @pytest.mark.parametrize(
