@@ -15,10 +15,15 @@ only: the database's demonstration cases were never judged.
 - ``naive``: ``icontains`` on the text for every word of the query, newest first (a search box
   without an index).
 
-And the share of officers' words that the concept layer reads as the concept they mean
+The share of officers' words that the concept layer reads as the concept they mean
 (tests/search/devset/concept-queries.jsonl: four queries for each of 54 concepts, in Arabic,
 English, French and Arabizi, written from the concepts' names and meanings by someone who had not
-seen the lexicon): a query word that names no concept finds only the cases that use it.
+seen the lexicon): a query word that names no concept finds only the cases that use it. And the
+other side, the texts: the share of complaints in which the lexicon finds the concept they were
+written for (tests/search/devset/concept-texts.jsonl: five for each concept, in Modern Standard
+Arabic, two dialects, Arabizi and English or French, written from the concepts' meanings by
+someone who had not seen the lexicon, most of them without the concept's usual word). A case
+whose words the lexicon does not know is found by meaning only through its labels.
 
 recall@10: the share of a query's relevant cases among its first ten results, averaged over the
 queries (a query with 24 relevant cases scores at most 10/24); also printed with at most ten
@@ -105,6 +110,31 @@ def _concept_words() -> dict[str, Any]:
         "queries": sum(t for _, t in named.values()),
         "others": others,
         "by_language": {lang: {"named": n, "queries": t} for lang, (n, t) in named.items()},
+    }
+
+
+def _concept_texts() -> dict[str, Any]:
+    """How many complaints, written for one concept each by someone who had not seen the
+    lexicon, the lexicon finds that concept in; in all and per variety."""
+    from insaf.text import document_language, word_spans
+    from insaf.text.concepts import Lexicon, read_terms
+
+    lexicon = Lexicon(read_terms(ROOT / "data" / "concepts"))
+    found: dict[str, list[int]] = {}
+    for line in (DEVSET / "concept-texts.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        text = row["text"]
+        spans = word_spans(text)
+        words = [text[a:b] for a, b in spans]
+        mode = document_language(words, text)[1]
+        concepts = {m.concept for m in lexicon.find(text, spans, words, mode)}
+        counts = found.setdefault(row["variety"], [0, 0])
+        counts[0] += row["concept"] in concepts
+        counts[1] += 1
+    return {
+        "found": sum(n for n, _ in found.values()),
+        "texts": sum(t for _, t in found.values()),
+        "by_variety": {v: {"found": n, "texts": t} for v, (n, t) in sorted(found.items())},
     }
 
 
@@ -207,6 +237,7 @@ def child() -> None:
             "naive": _metrics(_run_naive(rows, corpus), relevant),
             "triage_versions": sorted(versions),
             "concept_words": _concept_words(),
+            "concept_texts": _concept_texts(),
         }
         _normalise_only()
         from insaf.search.indexing import reindex
@@ -241,6 +272,13 @@ def main() -> None:
         f"quality concept words: {words['named']} of {words['queries']} officers' queries name "
         f"the concept they mean ({words['named'] / words['queries']:.3f}; {by_language}); "
         f"{words['others']} also name one they do not mean"
+    )
+    texts = figures["concept_texts"]
+    by_variety = ", ".join(f"{v} {f['found']}/{f['texts']}" for v, f in texts["by_variety"].items())
+    lines.append(
+        f"quality concept texts: the lexicon finds its concept in {texts['found']} of "
+        f"{texts['texts']} complaints written for one concept each "
+        f"({texts['found'] / texts['texts']:.3f}; {by_variety})"
     )
     for line in lines:
         print(line)

@@ -172,3 +172,38 @@ def test_concept_queries_name_concepts_of_the_lexicon() -> None:
         assert row["lang"] in CONCEPT_QUERY_LANGS, row
         assert row["concept"] in concepts, row
     assert len({row["query"] for row in rows}) == len(rows)
+
+
+CONCEPT_TEXTS = DEVSET / "concept-texts.jsonl"
+CONCEPT_TEXT_VARIETIES = {
+    "ar",
+    "ar-eg",
+    "ar-gulf",
+    "ar-lev",
+    "ar-iq",
+    "ar-ma",
+    "ar-ye",
+    "arabizi",
+    "en",
+    "fr",
+}
+
+
+def test_concept_texts_are_written_for_concepts_of_the_lexicon() -> None:
+    from insaf.text.concepts import read_terms
+
+    concepts = {
+        t.concept for t in read_terms(Path(__file__).resolve().parents[2] / "data" / "concepts")
+    }
+    rows = read_jsonl(CONCEPT_TEXTS)
+    assert len(rows) >= 250
+    assert len({row["id"] for row in rows}) == len(rows)
+    for row in rows:
+        assert set(row) == {"id", "concept", "variety", "text"}, row
+        assert row["concept"] in concepts, row
+        assert row["variety"] in CONCEPT_TEXT_VARIETIES, row
+        assert 20 <= len(row["text"]) <= 600, row
+    per_concept = Counter(row["concept"] for row in rows)
+    assert set(per_concept.values()) == {5}, per_concept
+    per_variety = Counter(row["variety"] for row in rows)
+    assert set(per_variety) == CONCEPT_TEXT_VARIETIES
