@@ -20,9 +20,9 @@ The share of officers' words that the concept layer reads as the concept they me
 English, French and Arabizi, written from the concepts' names and meanings by someone who had not
 seen the lexicon): a query word that names no concept finds only the cases that use it. And the
 other side, the texts: the share of complaints in which the lexicon finds the concept they were
-written for (tests/search/devset/concept-texts.jsonl: five for each concept, in Modern Standard
-Arabic, two dialects, Arabizi and English or French, written from the concepts' meanings by
-someone who had not seen the lexicon, most of them without the concept's usual word). A case
+written for (tests/search/devset/concept-texts.jsonl: ten for each concept, in Modern Standard
+Arabic, the dialects, Arabizi, English and French, written from the concepts' meanings by two
+people who had not seen the lexicon, most of them without the concept's usual word). A case
 whose words the lexicon does not know is found by meaning only through its labels.
 
 recall@10: the share of a query's relevant cases among its first ten results, averaged over the
