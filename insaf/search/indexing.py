@@ -85,7 +85,9 @@ COLUMNS += ("version", "received_at")
 # 3: a dialect's marker of the present is not part of a word's root key (بيرحلوه: رحل); an
 # arabizi 8 or 9 is also read as ق (ra8m: رقم, wa9founi: وقفوني); a word's final hamza is
 # left out (الدواء: دوا).
-ENTRY_FORMAT = 3
+# 4: the concept matcher reads ما, لا, مش ... after و or ف ("وما رجعولي") and the noun after a
+# contracted على ("عالمخابرات").
+ENTRY_FORMAT = 4
 
 
 def entry_version() -> str:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from insaf.language import gettext_noop
+from insaf.text import stopwords
 from insaf.text.analysis import document_language, preposition_stems, word_spans, word_terms
 from insaf.text.arabizi import ROOT_KEY, SKELETON_ARABIC, SKELETON_ARABIZI, has_arabizi_digits
 from insaf.text.normalize import fold
@@ -97,10 +98,32 @@ class _Word:
 MIN_SKELETON = 3  # shorter skeletons join unrelated words ("fel", "kia", "les")
 
 
+# The Levantine and Gulf "عال" (على + ال) before a noun: "عالمخابرات" (to the intelligence),
+# "عالفيزا". Read off only before four letters or more ("عالمية", international, stays itself).
+CONTRACTED_ALA = "عال"
+_FUNCTION_WORDS = stopwords.ARABIC | stopwords.NEGATIONS
+MIN_AFTER_ALA = 4
+
+
+def _clitic_forms(folded: str) -> set[str]:
+    """A word's forms that the light stemmer does not give: a function word of two letters after
+    و or ف ("وما": ما, "ولا", "فمش"; the stemmer keeps three letters at least, and "وقف" is not
+    "قف") and the noun after a contracted على ("عالمخابرات": المخابرات)."""
+    if len(folded) == 3 and folded[0] in ("و", "ف") and folded[1:] in _FUNCTION_WORDS:
+        return word_terms(folded[1:])
+    if folded.startswith(CONTRACTED_ALA) and len(folded) - len(CONTRACTED_ALA) >= MIN_AFTER_ALA:
+        return word_terms("ال" + folded[len(CONTRACTED_ALA) :])
+    return set()
+
+
 @lru_cache(maxsize=131072)
-def _word(word: str) -> _Word:
+def _word(word: str, clitics: bool = False) -> _Word:
+    """``clitics``: a text's word, also read with the clitics the stemmer leaves on
+    (``_clitic_forms``); a term's word is read as written ("وقف" is not "قف")."""
     forms = word_terms(word)
     arabic = bool(_ARABIC.search(word))
+    if arabic and clitics:
+        forms = forms | _clitic_forms(fold(word))
     skeletons = frozenset(
         t for t in forms if t.startswith(_SKELETONS) and len(t) - 1 >= MIN_SKELETON
     )
@@ -223,7 +246,7 @@ class Lexicon:
         cache = self._caches[arabizi]
         found = cache.get(word)
         if found is None:
-            analysed = _word(word)
+            analysed = _word(word, clitics=True)
             reads_arabizi = _reads_arabizi(analysed, arabizi)
             indices: set[int] = set()
             for key in analysed.arabizi_keys if reads_arabizi else analysed.keys:

@@ -209,6 +209,35 @@ def test_a_terms_first_letter_is_not_read_as_a_preposition(
     assert found(lexicon, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A function word of two letters after و or ف, which the stemmer leaves whole.
+        ("قال وما حدا بيعرف وينه", [("disappearance", "وما حدا بيعرف وينه")]),
+        ("فما حدا بيعرف وينه", [("disappearance", "فما حدا بيعرف وينه")]),
+        ("وقف الباص وما حدا نزل", []),
+        # The noun after a contracted على (عالـ), four letters or more.
+        ("اخدوه عالمخابرات", [("intelligence_service", "عالمخابرات")]),
+        ("شركة عالمية", []),
+        # A term's own word is read as written: "وقف" (stopped) is not "قف".
+        ("جابولو القفة", [("visits", "القفة")]),
+        ("وقف قدام الباب", []),
+    ],
+)
+def test_a_texts_words_are_also_read_without_the_clitics_the_stemmer_leaves(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    lexicon = Lexicon(
+        [
+            Term("disappearance", "ar-lev", "ما حدا بيعرف وينه"),
+            Term("intelligence_service", "ar", "المخابرات"),
+            Term("visits", "ar-ma", "قفة"),
+            Term("visits", "ar", "وقف الزيارات"),
+        ]
+    )
+    assert found(lexicon, text) == expected
+
+
 def test_terms_written_without_a_preposition_meet_texts_with_and_without_it() -> None:
     lexicon = Lexicon(read_terms(FOLDER))
     for text in ("اوقفوه بدون تهمة", "اوقفوه دون تهمة"):
