@@ -101,8 +101,9 @@ MIN_SKELETON = 3  # shorter skeletons join unrelated words ("fel", "kia", "les")
 # The Levantine and Gulf "عال" (على + ال) before a noun: "عالمخابرات" (to the intelligence),
 # "عالفيزا". Read off only before four letters or more ("عالمية", international, stays itself).
 CONTRACTED_ALA = "عال"
-_FUNCTION_WORDS = stopwords.ARABIC | stopwords.NEGATIONS
 MIN_AFTER_ALA = 4
+# The words that, after و or ف, the stemmer leaves on and the matcher reads off ("وما").
+_FUNCTION_WORDS = stopwords.ARABIC | stopwords.NEGATIONS
 
 
 def _clitic_forms(folded: str) -> set[str]:
@@ -118,7 +119,7 @@ def _clitic_forms(folded: str) -> set[str]:
 
 @lru_cache(maxsize=131072)
 def _word(word: str, clitics: bool = False) -> _Word:
-    """``clitics``: a text's word, also read with the clitics the stemmer leaves on
+    """``clitics``: a text's word, also read without the clitics the stemmer leaves on
     (``_clitic_forms``); a term's word is read as written ("وقف" is not "قف")."""
     forms = word_terms(word)
     arabic = bool(_ARABIC.search(word))
