@@ -116,18 +116,13 @@ def _concept_words() -> dict[str, Any]:
 def _concept_texts() -> dict[str, Any]:
     """How many complaints, written for one concept each by someone who had not seen the
     lexicon, the lexicon finds that concept in; in all and per variety."""
-    from insaf.text import document_language, word_spans
     from insaf.text.concepts import Lexicon, read_terms
 
     lexicon = Lexicon(read_terms(ROOT / "data" / "concepts"))
     found: dict[str, list[int]] = {}
     for line in (DEVSET / "concept-texts.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        text = row["text"]
-        spans = word_spans(text)
-        words = [text[a:b] for a, b in spans]
-        mode = document_language(words, text)[1]
-        concepts = {m.concept for m in lexicon.find(text, spans, words, mode)}
+        concepts = {m.concept for m in lexicon.find(row["text"])}  # read as its language says
         counts = found.setdefault(row["variety"], [0, 0])
         counts[0] += row["concept"] in concepts
         counts[1] += 1
