@@ -142,19 +142,25 @@ class _ArabicWord(NamedTuple):
     stem: str  # "" for a stop word
     # Other stems the word may have: with a leading و kept where the stemmer took it for the
     # conjunction (واسطة, والدي), without a leading preposition that the stemmer keeps (بجوازي,
-    # لابني, فضربوني: ب ل ك ف alone are as often root letters: بيت, لجنة, كتاب, فساد).
+    # لابني, فضربوني: ب ل ك ف alone are as often root letters: بيت, لجنة, كتاب, فساد), and the
+    # noun after a contracted على (عالمخابرات: مخابر).
     alternatives: tuple[str, ...]
     skeletons: tuple[str, ...]  # without marker
     root: str  # root-like key, without marker; "" when none
-    # The alternative that only the reading of a leading ب ل ك ف as a preposition gives; "" when
-    # none (see preposition_stems).
-    preposition: str = ""
+    # The alternative that only the reading of a leading clitic gives (ب ل ك ف as a preposition,
+    # عال as على + ال); "" when none (see clitic_stems).
+    clitic: str = ""
 
 
 # Search folding on top of normalisation: the seats of hamza (مسؤول and مسئول are both written).
 _HAMZA = str.maketrans({"ؤ": "ء", "ئ": "ء"})
 # A preposition (ب ل ك), after the conjunction و or ف or not, or ف alone.
 _PROCLITIC = re.compile("[وف]?[بلك]|ف")
+# The Levantine and Gulf contraction of على with the article before a noun: "عالمخابرات" (to the
+# intelligence), "عالفيزا" is also read as "المخابرات", "الفيزا". Only before four letters or more:
+# "عالمية" (international), "عالقين" (stranded) stay themselves.
+CONTRACTED_ALA = "عال"
+MIN_AFTER_ALA = 4
 # Root-like keys (insaf.text.arabizi.root_key) in the alternate stream and among a query word's
 # alternatives, so that a word finds the other derivations of its root (تعذيب, عذبوني).
 ROOT_KEYS = True
@@ -185,12 +191,15 @@ def _arabic(form: str) -> _ArabicWord:
     bare = _light(form[clitic.end() :], conjunction=False) if clitic else ""
     if bare:
         alternatives.append(bare)
+    if form.startswith(CONTRACTED_ALA) and len(form) - len(CONTRACTED_ALA) >= MIN_AFTER_ALA:
+        bare = _light("ال" + form[len(CONTRACTED_ALA) :])
+        alternatives.append(bare)
     alternatives = [
         a for a in dict.fromkeys(alternatives) if a != stemmed and len(a) >= _MIN_ALTERNATIVE
     ]
-    preposition = bare if bare in alternatives and bare != kept else ""
+    clitic = bare if bare in alternatives and bare != kept else ""
     root = root_key(stemmed) if ROOT_KEYS else ""
-    return _ArabicWord(stemmed, tuple(alternatives), skeletons(form, stemmed), root, preposition)
+    return _ArabicWord(stemmed, tuple(alternatives), skeletons(form, stemmed), root, clitic)
 
 
 # --- Latin words --------------------------------------------------------------------------------
@@ -428,11 +437,12 @@ def _word_terms(word: str) -> frozenset[str]:
     return frozenset(terms)
 
 
-def preposition_stems(word: str) -> frozenset[str]:
+def clitic_stems(word: str) -> frozenset[str]:
     """The stems among a word's ``word_terms`` that only the reading of its leading ب ل ك or ف
-    as a preposition gives (جواز of بجوازي; هرب of كهربوه, where the letter is the root's). A
-    lexicon's term is written as a dictionary form, so these are not readings of it."""
-    found = (_arabic(part.form).preposition for part in _parts(word) if part.kind == AR)
+    as a preposition, or of its leading عال as على + ال, gives (جواز of بجوازي; هرب of كهربوه,
+    where the letter is the root's; مخابر of عالمخابرات). A lexicon's term is written as a
+    dictionary form, so these are not readings of it."""
+    found = (_arabic(part.form).clitic for part in _parts(word) if part.kind == AR)
     return frozenset(stem for stem in found if stem)
 
 

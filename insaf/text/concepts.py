@@ -29,7 +29,7 @@ from typing import NamedTuple, cast
 
 from insaf.language import gettext_noop
 from insaf.text import stopwords
-from insaf.text.analysis import document_language, preposition_stems, word_spans, word_terms
+from insaf.text.analysis import clitic_stems, document_language, word_spans, word_terms
 from insaf.text.arabizi import ROOT_KEY, SKELETON_ARABIC, SKELETON_ARABIZI, has_arabizi_digits
 from insaf.text.normalize import fold
 
@@ -98,10 +98,6 @@ class _Word:
 MIN_SKELETON = 3  # shorter skeletons join unrelated words ("fel", "kia", "les")
 
 
-# The Levantine and Gulf "عال" (على + ال) before a noun: "عالمخابرات" (to the intelligence),
-# "عالفيزا". Read off only before four letters or more ("عالمية", international, stays itself).
-CONTRACTED_ALA = "عال"
-MIN_AFTER_ALA = 4
 # The words that, after و or ف, the stemmer leaves on and the matcher reads off ("وما").
 _FUNCTION_WORDS = stopwords.ARABIC | stopwords.NEGATIONS
 
@@ -109,11 +105,9 @@ _FUNCTION_WORDS = stopwords.ARABIC | stopwords.NEGATIONS
 def _clitic_forms(folded: str) -> set[str]:
     """A word's forms that the light stemmer does not give: a function word of two letters after
     و or ف ("وما": ما, "ولا", "فمش"; the stemmer keeps three letters at least, and "وقف" is not
-    "قف") and the noun after a contracted على ("عالمخابرات": المخابرات)."""
+    "قف"). (The noun after a contracted على, "عالمخابرات", is among the word's stems already.)"""
     if len(folded) == 3 and folded[0] in ("و", "ف") and folded[1:] in _FUNCTION_WORDS:
         return word_terms(folded[1:])
-    if folded.startswith(CONTRACTED_ALA) and len(folded) - len(CONTRACTED_ALA) >= MIN_AFTER_ALA:
-        return word_terms("ال" + folded[len(CONTRACTED_ALA) :])
     return set()
 
 
@@ -158,9 +152,9 @@ class _TermWord(NamedTuple):
 def _term_word(word: str, lang: str) -> _TermWord:
     analysed = _word(word)
     if analysed.arabic:
-        # A term is written as a dictionary form: its leading ب ل ك ف are its own letters
+        # A term is written as a dictionary form: its leading ب ل ك ف or عال are its own letters
         # ("كهربوه" is not "هرب", which "وهرب" would meet).
-        extra = preposition_stems(word)
+        extra = clitic_stems(word)
         if extra:
             stems = analysed.stems - extra
             analysed = replace(analysed, stems=stems, keys=analysed.keys - extra)

@@ -170,6 +170,9 @@ def test_stop_words() -> None:
         ("محامي", "المحامين"),
         ("complaint", "The complaints were ignored"),
         ("plainte", "Les plaintes ont été ignorées"),
+        # على contracted with the article, in Levantine and Gulf writing
+        ("المخابرات", "اخدوه عالمخابرات"),
+        ("الفيزا", "رحت عالفيزا"),
     ],
 )
 def test_query_meets_document(query: str, document: str) -> None:
@@ -215,6 +218,8 @@ def test_el_shorta() -> None:
         ("الوزير", "زيارة"),
         ("حقوق", "تحقيق"),
         ("3azaboni", "عزاء"),
+        # عال is read as على + ال only before four letters or more ("عالقين": stranded)
+        ("القين", "المسافرين عالقين"),
     ],
 )
 def test_query_does_not_meet(query: str, document: str) -> None:

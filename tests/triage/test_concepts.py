@@ -191,6 +191,9 @@ def test_scripts_meet_only_as_the_readme_says(text: str, concepts: set[str]) -> 
         ("جاء رجل مسن الى المركز", []),
         ("عنده كسور في يده", [("injury", "كسور")]),
         ("كهربوه في التحقيق", [("torture", "كهربوه")]),
+        # Nor is a term's عال read as على + ال ("عالجوني": they treated me; not "جون").
+        ("عالجوني في المستشفى", [("humanitarian", "عالجوني")]),
+        ("جون صاحب المحل", []),
         # A text's word still meets a term through its own preposition (بجوازي is جواز).
         ("حجزوا بجوازي في المطار", [("passport", "بجوازي")]),
     ],
@@ -204,6 +207,7 @@ def test_a_terms_first_letter_is_not_read_as_a_preposition(
             Term("torture", "ar", "كهربوه"),
             Term("sexual_violence", "ar", "لمسني"),
             Term("passport", "ar", "جواز"),
+            Term("humanitarian", "ar-lev", "عالجوني"),
         ]
     )
     assert found(lexicon, text) == expected
