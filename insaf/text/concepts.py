@@ -116,9 +116,11 @@ def _word(word: str, clitics: bool = False) -> _Word:
     """``clitics``: a text's word, also read without the clitics the stemmer leaves on
     (``_clitic_forms``); a term's word is read as written ("وقف" is not "قف")."""
     forms = word_terms(word)
-    arabic = bool(_ARABIC.search(word))
+    folded = fold(word).lower()
+    # Arabic letters, not digits: "١٥" is 15, as a term writes it.
+    arabic = bool(_ARABIC.search(folded))
     if arabic and clitics:
-        forms = forms | _clitic_forms(fold(word))
+        forms = forms | _clitic_forms(folded)
     skeletons = frozenset(
         t for t in forms if t.startswith(_SKELETONS) and len(t) - 1 >= MIN_SKELETON
     )
@@ -129,7 +131,6 @@ def _word(word: str, clitics: bool = False) -> _Word:
     else:
         stems = frozenset(t for t in plain if not _ARABIC.search(t))
         translits = frozenset(t for t in plain if _ARABIC.search(t))
-    folded = fold(word).lower()
     keys = stems | {"=" + folded}
     if folded[:1] in ("و", "ف"):
         keys |= {"=" + folded[1:]}  # a stop word after و or ف

@@ -248,3 +248,17 @@ def test_terms_written_without_a_preposition_meet_texts_with_and_without_it() ->
         assert "unlawful_arrest" in {m.concept for m in lexicon.find(text)}
     for text in ("هم بيفرقوا بين الناس", "يفرقوا بين الناس"):
         assert "discrimination" in {m.concept for m in lexicon.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("term", "text"),
+    [
+        ("عمره 15", "ابني عمره ١٥ سنة"),  # Arabic-Indic digits in the text
+        ("عمره 15", "ابني عمره ۱۵ سنة"),  # Persian digits
+        ("عمره ١٥", "ابني عمره 15 سنة"),  # and in the term
+        ("3omro 15", "ebni 3omro ١٥ sana"),
+    ],
+)
+def test_digits_meet_whatever_digits_they_are_written_in(term: str, text: str) -> None:
+    lexicon = Lexicon([Term("child", "ar" if "عمره" in term else "arabizi", term)])
+    assert {m.concept for m in lexicon.find(text)} == {"child"}
