@@ -187,12 +187,12 @@ def _arabic(form: str) -> _ArabicWord:
     kept = _light(form, conjunction=False) if form.startswith("و") else ""
     if kept:
         alternatives.append(kept)
-    clitic = _PROCLITIC.match(form)
-    bare = _light(form[clitic.end() :], conjunction=False) if clitic else ""
-    if bare:
-        alternatives.append(bare)
+    # The stem without a leading clitic: a preposition (never before ع) or a contracted على.
+    proclitic = _PROCLITIC.match(form)
+    bare = _light(form[proclitic.end() :], conjunction=False) if proclitic else ""
     if form.startswith(CONTRACTED_ALA) and len(form) - len(CONTRACTED_ALA) >= MIN_AFTER_ALA:
         bare = _light("ال" + form[len(CONTRACTED_ALA) :])
+    if bare:
         alternatives.append(bare)
     alternatives = [
         a for a in dict.fromkeys(alternatives) if a != stemmed and len(a) >= _MIN_ALTERNATIVE
