@@ -90,7 +90,10 @@ COLUMNS += ("version", "received_at")
 # 5: the analyser reads the noun after a contracted على as an alternative stem of the word, so
 # lexical search finds it too ("المخابرات" finds "عالمخابرات").
 # 6: the concept matcher reads a text's Arabic-Indic digits as a term's ("عمره ١٥": عمره 15).
-ENTRY_FORMAT = 6
+# 7: more arabizi function words ("kont", "mta3", "bas" ...) are stop words; a one-word concept
+# term meets an arabizi word only through a form of three letters or more; English terms are
+# stemmed as English only.
+ENTRY_FORMAT = 7
 
 
 def entry_version() -> str:

@@ -437,6 +437,14 @@ def _word_terms(word: str) -> frozenset[str]:
     return frozenset(terms)
 
 
+def english_forms(word: str) -> frozenset[str]:
+    """A Latin word's forms as an English word: its pieces as written and their English stems
+    (``word_terms`` also gives their French stems)."""
+    return frozenset(
+        form for part in _latin_parts(word) for form in (part.form, stem.english(part.form))
+    )
+
+
 def clitic_stems(word: str) -> frozenset[str]:
     """The stems among a word's ``word_terms`` that only the reading of its leading ب ل ك or ف
     as a preposition, or of its leading عال as على + ال, gives (جواز of بجوازي; هرب of كهربوه,

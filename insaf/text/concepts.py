@@ -29,7 +29,13 @@ from typing import NamedTuple, cast
 
 from insaf.language import gettext_noop
 from insaf.text import stopwords
-from insaf.text.analysis import clitic_stems, document_language, word_spans, word_terms
+from insaf.text.analysis import (
+    clitic_stems,
+    document_language,
+    english_forms,
+    word_spans,
+    word_terms,
+)
 from insaf.text.arabizi import ROOT_KEY, SKELETON_ARABIC, SKELETON_ARABIZI, has_arabizi_digits
 from insaf.text.normalize import fold
 
@@ -93,6 +99,7 @@ class _Word:
     keys: frozenset[str]  # what a text's word is looked up by, read as written
     arabizi_keys: frozenset[str]  # ... and, for a Latin word, read as arabizi
     arabizi_digits: bool  # a Latin word with the digits only arabizi has
+    function: bool  # a Latin word that is a function word in arabizi (stopwords.ARABIZI)
 
 
 MIN_SKELETON = 3  # shorter skeletons join unrelated words ("fel", "kia", "les")
@@ -136,7 +143,8 @@ def _word(word: str, clitics: bool = False) -> _Word:
         keys |= {"=" + folded[1:]}  # a stop word after و or ف
     arabizi_keys = keys if arabic else keys | translits | skeletons
     digits = not arabic and has_arabizi_digits(folded)
-    return _Word(arabic, stems, translits, skeletons, folded, keys, arabizi_keys, digits)
+    function = not arabic and folded in stopwords.ARABIZI
+    return _Word(arabic, stems, translits, skeletons, folded, keys, arabizi_keys, digits, function)
 
 
 # How a term's word meets a text's words, by the term's language and script.
@@ -148,6 +156,12 @@ class _TermWord(NamedTuple):
     kind: str  # ARABIC (Arabic script), LATIN (English or French), ARABIZI (Latin script)
     need: frozenset[str]  # a text's word must have one of these keys
     formed: bool  # it has forms to meet (else it is a stop word, met by its folded spelling)
+    # A term of one word meets a Latin word read as arabizi through an Arabic form of three
+    # letters or more, and not at all when the word is a function word (stopwords.ARABIZI):
+    # shorter forms and function words meet too many words ("الحجة" and "7aga", a thing;
+    # "التعيين" and "ta3", of; "الكانتين" and "kont", was). A word of a longer term has its
+    # neighbours to vouch for it ("kanet 7amel" meets "kent 7emel").
+    alone: bool = True
 
 
 def _term_word(word: str, lang: str) -> _TermWord:
@@ -161,6 +175,11 @@ def _term_word(word: str, lang: str) -> _TermWord:
             analysed = replace(analysed, stems=stems, keys=analysed.keys - extra)
         kind, need = ARABIC, analysed.stems | analysed.skeletons
     elif lang in ("en", "fr"):
+        if lang == "en":
+            # Not stemmed as French, where "visit" would meet "visa" (vis) and "cell" "cela"; a
+            # French term keeps both stems: the English one joins inflections that French
+            # stemming parts ("remercie", remerc, and "remercier", remerci).
+            analysed = replace(analysed, stems=analysed.stems & english_forms(word))
         kind, need = LATIN, analysed.stems
     else:
         kind = ARABIZI
@@ -184,18 +203,28 @@ def _meet(term: _TermWord, word: _Word, arabizi: bool, ending: bool) -> bool:
     if term.kind == ARABIC:
         if word.arabic:
             return not t.stems.isdisjoint(word.stems)
-        return arabizi and (
-            not t.stems.isdisjoint(word.translits) or not t.skeletons.isdisjoint(word.skeletons)
-        )
+        if not arabizi:
+            return False
+        if term.alone:
+            return not word.function and (
+                any(len(s) >= 3 for s in t.stems & word.translits)
+                or not t.skeletons.isdisjoint(word.skeletons)
+            )
+        return not t.stems.isdisjoint(word.translits) or not t.skeletons.isdisjoint(word.skeletons)
     if term.kind == LATIN:
         return not word.arabic and not t.stems.isdisjoint(word.stems)
     if word.arabic:
         return not t.translits.isdisjoint(word.stems)
     if not t.stems.isdisjoint(word.stems):
         return True
-    return arabizi and (
-        not t.translits.isdisjoint(word.translits) or not t.skeletons.isdisjoint(word.skeletons)
-    )
+    if not arabizi:
+        return False
+    if term.alone:
+        return not word.function and (
+            any(len(s) >= 3 for s in t.translits & word.translits)
+            or not t.skeletons.isdisjoint(word.skeletons)
+        )
+    return not t.translits.isdisjoint(word.translits) or not t.skeletons.isdisjoint(word.skeletons)
 
 
 class Lexicon:
@@ -212,6 +241,8 @@ class Lexicon:
         seen: set[tuple[str, tuple[_TermWord, ...]]] = set()
         for term in terms:
             words = tuple(_term_word(term.text[a:b], term.lang) for a, b in word_spans(term.text))
+            if len(words) > 1:
+                words = tuple(w._replace(alone=False) for w in words)
             if not words or (term.concept, words) in seen:
                 continue
             seen.add((term.concept, words))

@@ -65,6 +65,11 @@ ARABIZI: frozenset[str] = (
     el al il l w wa fi fe fil fel f b bel bil bi li lel lil ana ena enta enti inta inti anta
     howa huwa hwa heya hiya hya e7na ne7na i7na hom homma ya 3ala 3la 3l 3an 3n men min mn
     elli illi eli lli illy elly da di dah dih dol keda kda kida hay hayda hek heik
+    kan kano kanou kanu kanet kanit kant kont kunt kent kint konna kunna kenna
+    mta3 mte3 mtaa ta3 ta3i ta3a ta3e dyal dial diel bta3 beta3 bta3et
+    3shan 3ashan ashan 3lashan 5ater khater bas bass kaman kamaan bardo
+    hada hadi hadak hadik hatha hathi hedha hedhi haza hazi hadol hadou
+    shu shou chou esh ech wesh
     """.split()
     )
     - NEGATIONS

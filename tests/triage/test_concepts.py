@@ -262,3 +262,36 @@ def test_terms_written_without_a_preposition_meet_texts_with_and_without_it() ->
 def test_digits_meet_whatever_digits_they_are_written_in(term: str, text: str) -> None:
     lexicon = Lexicon([Term("child", "ar" if "عمره" in term else "arabizi", term)])
     assert {m.concept for m in lexicon.find(text)} == {"child"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An English term is stemmed as English only: "visit" is not the French stem of "visa".
+        ("they refused my visit", [("visits", "visit")]),
+        ("I have a visa to travel", []),
+        # A one-word term meets an arabizi word through a form of three letters or more
+        # ("7amel": حمل), not through a shorter one ("7aga", a thing, reads as حج: not الحجة).
+        ("fi 7aga ghalat", []),
+        ("mrati 7amel", [("pregnancy", "7amel")]),
+        # ... and never an arabizi function word: "kont" (I was) is not الكانتين or "kantin".
+        ("kont fel beit", []),
+        ("ma fi kantin", [("detention_conditions", "kantin")]),
+        # The words of a longer term vouch for each other: "kent" meets "kanet" there.
+        ("kent 7emel w darabouha", [("pregnancy", "kent 7emel"), ("pregnancy", "7emel")]),
+    ],
+)
+def test_short_forms_and_function_words_need_a_terms_other_words(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    lexicon = Lexicon(
+        [
+            Term("visits", "en", "visit"),
+            Term("elderly", "ar-lev", "الحجة"),
+            Term("detention_conditions", "ar", "الكانتين"),
+            Term("detention_conditions", "arabizi", "kantin"),
+            Term("pregnancy", "ar", "حامل"),
+            Term("pregnancy", "arabizi", "kanet 7amel"),
+        ]
+    )
+    assert found(lexicon, text) == expected
