@@ -93,7 +93,9 @@ COLUMNS += ("version", "received_at")
 # 7: more arabizi function words ("kont", "mta3", "bas" ...) are stop words; a one-word concept
 # term meets an arabizi word only through a form of three letters or more; English terms are
 # stemmed as English only.
-ENTRY_FORMAT = 7
+# 8: a word that ends as a verb with its object pronoun is not read as على + ال + noun
+# ("عالجوني": not "جون").
+ENTRY_FORMAT = 8
 
 
 def entry_version() -> str:

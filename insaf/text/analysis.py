@@ -158,9 +158,12 @@ _HAMZA = str.maketrans({"ؤ": "ء", "ئ": "ء"})
 _PROCLITIC = re.compile("[وف]?[بلك]|ف")
 # The Levantine and Gulf contraction of على with the article before a noun: "عالمخابرات" (to the
 # intelligence), "عالفيزا" is also read as "المخابرات", "الفيزا". Only before four letters or more:
-# "عالمية" (international), "عالقين" (stranded) stay themselves.
+# "عالمية" (international), "عالقين" (stranded) stay themselves. Nor before the ending of a verb
+# with its object pronoun, which a noun after the article never takes: "عالجوني" (they treated
+# me) is not "الجوني", "عالجتني" (she treated me) not "الجتني".
 CONTRACTED_ALA = "عال"
 MIN_AFTER_ALA = 4
+_VERB_AND_OBJECT = ("وني", "تني", "وها", "وهم", "وكم", "ونا")
 # Root-like keys (insaf.text.arabizi.root_key) in the alternate stream and among a query word's
 # alternatives, so that a word finds the other derivations of its root (تعذيب, عذبوني).
 ROOT_KEYS = True
@@ -190,7 +193,11 @@ def _arabic(form: str) -> _ArabicWord:
     # The stem without a leading clitic: a preposition (never before ع) or a contracted على.
     proclitic = _PROCLITIC.match(form)
     bare = _light(form[proclitic.end() :], conjunction=False) if proclitic else ""
-    if form.startswith(CONTRACTED_ALA) and len(form) - len(CONTRACTED_ALA) >= MIN_AFTER_ALA:
+    if (
+        form.startswith(CONTRACTED_ALA)
+        and len(form) - len(CONTRACTED_ALA) >= MIN_AFTER_ALA
+        and not form.endswith(_VERB_AND_OBJECT)
+    ):
         bare = _light("ال" + form[len(CONTRACTED_ALA) :])
     if bare:
         alternatives.append(bare)

@@ -220,6 +220,10 @@ def test_el_shorta() -> None:
         ("3azaboni", "عزاء"),
         # عال is read as على + ال only before four letters or more ("عالقين": stranded)
         ("القين", "المسافرين عالقين"),
+        # nor before a verb's ending: "عالجوني" (they treated me), "عالجتني" (she treated me)
+        ("جون", "عالجوني في المستشفى"),
+        ("جوني", "عالجوني في المستشفى"),
+        ("جتني", "الدكتورة عالجتني"),
     ],
 )
 def test_query_does_not_meet(query: str, document: str) -> None:
