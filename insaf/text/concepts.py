@@ -292,18 +292,27 @@ class Lexicon:
                 key=lambda i: (-len(self._words[i]), i),
             )
             candidates = tuple(self._candidates[i] for i in met)
-            gates: dict[int, set[str]] = {}
-            for candidate in candidates:
-                for offset, part in candidate.rest:
-                    gates.setdefault(offset, set()).update(part.need)
+            longer = tuple(c for c in candidates if c.rest)
+            # Each longer term behind the gate of its first other word: the keys that word
+            # needs, at its offset from this one.
+            gates: dict[int, dict[str, list[int]]] = {}
+            for rank, candidate in enumerate(longer):
+                offset, part = candidate.rest[0]
+                table = gates.setdefault(offset, {})
+                for key in part.need:
+                    table.setdefault(key, []).append(rank)
             singles: dict[str, _Candidate] = {}
             for candidate in candidates:
                 if not candidate.rest:
                     singles.setdefault(candidate.term.concept, candidate)
             found = _Starting(
-                candidates,
+                bool(candidates),
+                longer,
                 tuple(singles.values()),
-                tuple((offset, frozenset(keys)) for offset, keys in gates.items()),
+                tuple(
+                    (offset, frozenset(table), {k: tuple(v) for k, v in table.items()})
+                    for offset, table in gates.items()
+                ),
                 analysed,
                 reads_arabizi,
                 analysed.arabizi_keys if reads_arabizi else analysed.keys,
@@ -351,21 +360,27 @@ class Lexicon:
                 for word, start in zip(words, cached, strict=True)
             ]
         )
-        for position in [i for i, start in enumerate(starts) if start.all]:
+        for position in [i for i, start in enumerate(starts) if start.any]:
             start = starts[position]
-            candidates = start.single
-            # Terms of several words only when a neighbour has a key one of them needs.
-            for offset, needed in start.gates:
+            # Terms of several words only when the word at their first other word's offset has
+            # a key it needs (a loop, not a comprehension: this runs for most words of a text).
+            ranks: set[int] | None = None
+            for offset, needed, table in start.gates:
                 near = position + offset
-                if 0 <= near < count and not needed.isdisjoint(starts[near].keys):
-                    candidates = start.all
-                    break
-            if not candidates:
+                if 0 <= near < count:
+                    keys = starts[near].keys
+                    if not needed.isdisjoint(keys):
+                        if ranks is None:
+                            ranks = set()
+                        for key in needed.intersection(keys):
+                            ranks.update(table[key])
+            if ranks is None:
+                if start.single:  # one per concept already
+                    stop = spans[position]
+                    found += [Match(c.term.concept, c.term, stop[0], stop[1]) for c in start.single]
                 continue
-            if candidates is start.single:  # one per concept already
-                stop = spans[position]
-                found += [Match(c.term.concept, c.term, stop[0], stop[1]) for c in candidates]
-                continue
+            candidates = [start.longer[rank] for rank in sorted(ranks)]
+            candidates += start.single
             done: set[str] = set()
             for term, anchor, length, rest, ending in candidates:
                 concept = term.concept
@@ -419,9 +434,12 @@ class _Starting(NamedTuple):
     any longer term), and what it offers as the neighbour of another word's term (its analysed
     forms, whether it is read as arabizi, its look-up keys)."""
 
-    all: tuple[_Candidate, ...]
-    single: tuple[_Candidate, ...]  # one per concept
-    gates: tuple[tuple[int, frozenset[str]], ...]
+    any: bool  # it may anchor a term
+    longer: tuple[_Candidate, ...]  # the terms of several words, longest first
+    single: tuple[_Candidate, ...]  # the terms of one word, one per concept
+    # Per offset from the word, the keys a neighbour there must have for a longer term, each
+    # with the ranks in ``longer`` of the terms whose first other word needs it.
+    gates: tuple[tuple[int, frozenset[str], dict[str, tuple[int, ...]]], ...]
     word: _Word
     reads_arabizi: bool
     keys: frozenset[str]
