@@ -299,6 +299,16 @@ if INSAF_TRIAGE_REFRESH < 0:
 # The repository's data: the labelled development set and the concept lexicon.
 INSAF_DATA_DIR = BASE_DIR / "data"
 
+# Seconds of each minute the background-job consumer spends rewriting search entries that an
+# older analyser, lexicon or release wrote (insaf/search/tasks.py); 0: never (`insaf search
+# reindex` alone).
+INSAF_SEARCH_REFRESH_SECONDS = env_int("INSAF_SEARCH_REFRESH_SECONDS", 20)
+if not 0 <= INSAF_SEARCH_REFRESH_SECONDS <= 50:
+    raise ConfigurationError(
+        gettext_noop("INSAF_SEARCH_REFRESH_SECONDS must be from 0 to 50; got %(value)s."),
+        value=INSAF_SEARCH_REFRESH_SECONDS,
+    )
+
 # --- API rate limits (insaf/api/ratelimit.py) ---------------------------------------------------
 # Per client address, in fixed windows: "N/second", "N/minute", "N/hour", "N/day", or "off".
 INSAF_RATE_FILE = env_str("INSAF_RATE_FILE", "30/hour").lower()

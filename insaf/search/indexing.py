@@ -3,7 +3,9 @@
 Intake (insaf/complaints/services/intake.py) and the bulk import (insaf/complaints/bulk.py) build
 a case's entry before their transaction (``prepare_entries``) and write it in the transaction that
 writes the case (``write_entries``), so a case is never committed without its index entry.
-``reindex`` rebuilds every entry (``insaf search reindex``).
+``reindex`` rebuilds every entry (``insaf search reindex``); ``catch_up``, run every minute by the
+background-job consumer, rewrites the entries an older analyser, lexicon or release wrote, so that
+a lexicon change reaches older cases without anyone running the rebuild.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -29,6 +32,7 @@ Source = tuple[Any, ...]
 FACET_FIELDS = ("status", "kind", "category", "priority", "grave", "vulnerable_mask")
 SOURCE_FIELDS = ("pk", "subject", "place", "text", "language", "received_at", *FACET_FIELDS)
 REINDEX_BATCH = 2000
+REFRESH_BATCH = 500  # catch_up's entries per transaction
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
@@ -193,11 +197,90 @@ def _batches(batch: int) -> Iterator[list[Source]]:
         yield rows
 
 
-def _write(sources: Sequence[Source], entries: list[Row]) -> None:
-    ids = [source[0] for source in sources]
+_FACETS = COLUMNS.index("facets")
+
+
+def _write(rows: list[Row], *, stale: str | None = None) -> int:
+    """Write these entries in place of their cases' entries, in one transaction; returns how many
+    were written. The cases' facets are read again there, under their row locks (PostgreSQL;
+    on SQLite a transaction holds the write lock from its start), so that a status or label
+    change committed since the rows were built is not undone; a case deleted meanwhile gets no
+    entry. ``stale``: the current entry version; only entries not of it are replaced (another
+    process may have rewritten some meanwhile)."""
+    from insaf.complaints.models import Complaint
+
+    ids = [row[0] for row in rows]
     with transaction.atomic():
-        SearchEntry.objects.filter(complaint_id__gte=ids[0], complaint_id__lte=ids[-1]).delete()
-        _insert(entries)
+        facets = {
+            pk: " ".join(facet_tokens(*values))
+            for pk, *values in Complaint.objects.select_for_update()
+            .filter(pk__in=ids)
+            .values_list("pk", *FACET_FIELDS)
+        }
+        entries = SearchEntry.objects.filter(complaint_id__in=ids)
+        fresh: set[int] = set()
+        if stale is not None:
+            fresh = set(
+                entries.filter(version=stale, received_at__isnull=False).values_list(
+                    "complaint_id", flat=True
+                )
+            )
+        rows = [
+            (*row[:_FACETS], facets[row[0]], *row[_FACETS + 1 :])
+            for row in rows
+            if row[0] in facets and row[0] not in fresh
+        ]
+        SearchEntry.objects.filter(complaint_id__in=[row[0] for row in rows]).delete()
+        _insert(rows)
+    return len(rows)
+
+
+def refresh_stale(after: int = 0, limit: int = REFRESH_BATCH) -> tuple[int, int | None]:
+    """Rewrite the first ``limit`` stale entries (``stale_entries``) of the cases whose id is
+    greater than ``after``. Returns how many were rewritten and the last case id looked at, or
+    None for it when no stale entry is left after ``after``."""
+    from insaf.complaints.models import Complaint
+
+    version = entry_version()
+    ids = list(
+        SearchEntry.objects.filter(complaint_id__gt=after)
+        .exclude(version=version, received_at__isnull=False)
+        .order_by("complaint_id")
+        .values_list("complaint_id", flat=True)[:limit]
+    )
+    if not ids:
+        return 0, None
+    sources = list(Complaint.objects.filter(pk__in=ids).order_by("pk").values_list(*SOURCE_FIELDS))
+    return _write(_build_many(sources), stale=version), ids[-1]
+
+
+def catch_up(seconds: float, state: dict[str, Any], batch: int = REFRESH_BATCH) -> int:
+    """Rewrite stale entries, ``batch`` per transaction, for about ``seconds`` (the background
+    job's share of a minute); returns how many were rewritten. ``state`` carries, from one run to
+    the next in the same process, where the walk through the entries stopped and whether it
+    found none left for the current version: then the entries are looked at again only when
+    the version changes (a lexicon change, a release) or a day later (an older release's process
+    still writing during an upgrade). A process that has not yet seen a lexicon change
+    (``layer`` looks every 30 seconds) may rewrite a few entries with the lexicon before it:
+    they are then stale to the new one, and rewritten again."""
+    version = entry_version()
+    now = time.monotonic()
+    if state.get("version") != version or now - state.get("walked", now) > 86_400:
+        state.clear()
+        state.update(version=version, after=0)
+    if state.get("done"):
+        return 0
+    deadline = now + seconds
+    written = 0
+    while True:
+        count, last = refresh_stale(state["after"], batch)
+        written += count
+        if last is None:
+            state.update(done=True, walked=time.monotonic())
+            return written
+        state["after"] = last
+        if time.monotonic() >= deadline:
+            return written
 
 
 def reindex(
@@ -215,7 +298,7 @@ def reindex(
 
     def write(sources: list[Source], rows: list[Row]) -> None:
         nonlocal done
-        _write(sources, rows)
+        _write(rows)
         done += len(sources)
         if progress:
             progress(done, total)
@@ -238,5 +321,6 @@ def reindex(
                 write(first, future.result())
         for first, future in pending:
             write(first, future.result())
-    # Cases deleted meanwhile (never in normal operation) leave no entry behind: CASCADE.
+    # Cases deleted meanwhile (never in normal operation) leave no entry behind: CASCADE, and
+    # _write gives none to a case it no longer finds.
     return done

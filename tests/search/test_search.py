@@ -269,9 +269,7 @@ def test_status_counts_the_entries_an_older_analyser_or_lexicon_wrote(
     # One entry from before versions were recorded: stale.
     SearchEntry.objects.filter(pk=SearchEntry.objects.order_by("pk")[0].pk).update(version=None)
     assert stale_entries() == 1
-    assert "Written by an older analyser, lexicon or release: 1 (run `insaf search reindex`)." in (
-        status()
-    )
+    assert "Written by an older analyser, lexicon or release: 1 (the background jobs" in status()
     # Without a received date (written by an older release during an upgrade): stale, once.
     first, second = SearchEntry.objects.order_by("pk").values_list("pk", flat=True)[:2]
     SearchEntry.objects.filter(pk__in=[first, second]).update(received_at=None)
@@ -283,6 +281,69 @@ def test_status_counts_the_entries_an_older_analyser_or_lexicon_wrote(
     assert stale_entries() == 0
     assert set(SearchEntry.objects.values_list("version", flat=True)) == {indexing.entry_version()}
     assert not SearchEntry.objects.filter(received_at=None).exists()
+
+
+def test_the_background_job_rewrites_stale_entries_batch_by_batch(
+    cases: dict[str, Complaint], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = {e.pk: (e.body, e.alt, e.facets) for e in SearchEntry.objects.all()}
+    state: dict[str, object] = {}
+    assert indexing.catch_up(60, state) == 0  # nothing stale: one look, then none
+    assert state["done"]
+    # A lexicon change or a release: every entry is stale, and rewritten a batch at a time.
+    monkeypatch.setattr(indexing, "ENTRY_FORMAT", indexing.ENTRY_FORMAT + 1)
+    first = sorted(before)[:2]
+    assert indexing.refresh_stale(0, limit=2) == (2, first[-1])
+    assert stale_entries() == len(cases) - 2
+    assert indexing.catch_up(60, state) == len(cases) - 2
+    assert stale_entries() == 0
+    assert {e.pk: (e.body, e.alt, e.facets) for e in SearchEntry.objects.all()} == before
+    assert indexing.catch_up(60, state) == 0
+    assert indexing.refresh_stale() == (0, None)
+    # Its time is up after a batch: it goes on from there at its next run.
+    monkeypatch.setattr(indexing, "ENTRY_FORMAT", indexing.ENTRY_FORMAT + 1)
+    assert indexing.catch_up(0, state, batch=3) == 3
+    assert state["after"] == sorted(before)[2]
+    assert indexing.catch_up(60, state) == len(cases) - 3
+    assert stale_entries() == 0
+
+
+def test_a_rewrite_keeps_the_facets_of_a_change_made_since_it_was_built(
+    cases: dict[str, Complaint],
+) -> None:
+    case = cases["bribe"]
+    source = Complaint.objects.filter(pk=case.pk).values_list(*indexing.SOURCE_FIELDS).get()
+    rows = [indexing.build_entry(source)]
+    Complaint.objects.filter(pk=case.pk).update(status=Status.CLOSED)
+    case.refresh_from_db()
+    indexing.refresh_facets(case)
+    assert indexing._write(rows) == 1
+    entry = SearchEntry.objects.get(pk=case.pk)
+    assert indexing.facet_token("s", Status.CLOSED) in entry.facets.split()
+    assert entry.body == rows[0][1]
+    # An entry another process brought up to date meanwhile is left as it is.
+    SearchEntry.objects.filter(pk=case.pk).update(body="rewritten")
+    assert indexing._write(rows, stale=indexing.entry_version()) == 0
+    assert SearchEntry.objects.get(pk=case.pk).body == "rewritten"
+    # A case that is not there (deleted meanwhile) gets no entry.
+    missing = Complaint.objects.order_by("-pk")[0].pk + 1
+    assert indexing._write([(missing, *rows[0][1:])]) == 0
+    assert not SearchEntry.objects.filter(pk=missing).exists()
+
+
+def test_the_periodic_job_follows_its_setting(
+    cases: dict[str, Complaint], monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    from insaf.search import tasks
+
+    monkeypatch.setattr(indexing, "ENTRY_FORMAT", indexing.ENTRY_FORMAT + 1)
+    monkeypatch.setattr(tasks, "_STATE", {})
+    settings.INSAF_SEARCH_REFRESH_SECONDS = 0  # type: ignore[attr-defined]
+    tasks.refresh_stale_entries()
+    assert stale_entries() == len(cases)
+    settings.INSAF_SEARCH_REFRESH_SECONDS = 20  # type: ignore[attr-defined]
+    tasks.refresh_stale_entries()
+    assert stale_entries() == 0
 
 
 def test_ranking_covers_the_newest_matches_of_the_window(

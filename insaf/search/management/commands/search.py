@@ -179,8 +179,8 @@ class Command(InsafCommand):
         if stale:
             self.stdout.write(
                 _(
-                    "Written by an older analyser, lexicon or release: %(count)s "
-                    "(run `insaf search reindex`)."
+                    "Written by an older analyser, lexicon or release: %(count)s (the "
+                    "background jobs rewrite them; `insaf search reindex` does it at once)."
                 )
                 % {"count": stale}
             )
