@@ -203,28 +203,28 @@ def _meet(term: _TermWord, word: _Word, arabizi: bool, ending: bool) -> bool:
     if term.kind == ARABIC:
         if word.arabic:
             return not t.stems.isdisjoint(word.stems)
-        if not arabizi:
-            return False
-        if term.alone:
-            return not word.function and (
-                any(len(s) >= 3 for s in t.stems & word.translits)
-                or not t.skeletons.isdisjoint(word.skeletons)
-            )
-        return not t.stems.isdisjoint(word.translits) or not t.skeletons.isdisjoint(word.skeletons)
+        return arabizi and _meets_arabizi(t.stems, term, word)
     if term.kind == LATIN:
         return not word.arabic and not t.stems.isdisjoint(word.stems)
     if word.arabic:
         return not t.translits.isdisjoint(word.stems)
     if not t.stems.isdisjoint(word.stems):
         return True
-    if not arabizi:
-        return False
+    return arabizi and _meets_arabizi(t.translits, term, word)
+
+
+def _meets_arabizi(forms: frozenset[str], term: _TermWord, word: _Word) -> bool:
+    """Whether a Latin word read as arabizi meets a term's word through the term's Arabic
+    ``forms`` (an Arabic term's stems, an arabizi term's transliterations) or its skeletons; a
+    term of one word only through a form of three letters or more, and never a function word
+    (see ``_TermWord.alone``)."""
+    skeletons = term.word.skeletons
     if term.alone:
         return not word.function and (
-            any(len(s) >= 3 for s in t.translits & word.translits)
-            or not t.skeletons.isdisjoint(word.skeletons)
+            any(len(s) >= 3 for s in forms & word.translits)
+            or not skeletons.isdisjoint(word.skeletons)
         )
-    return not t.translits.isdisjoint(word.translits) or not t.skeletons.isdisjoint(word.skeletons)
+    return not forms.isdisjoint(word.translits) or not skeletons.isdisjoint(word.skeletons)
 
 
 class Lexicon:
