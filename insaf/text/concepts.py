@@ -360,7 +360,7 @@ class Lexicon:
                 for word, start in zip(words, cached, strict=True)
             ]
         )
-        for position in [i for i, start in enumerate(starts) if start.any]:
+        for position in [i for i, start in enumerate(starts) if start.anchors]:
             start = starts[position]
             # Terms of several words only when the word at their first other word's offset has
             # a key it needs (a loop, not a comprehension: this runs for most words of a text).
@@ -429,12 +429,12 @@ class _Candidate(NamedTuple):
 
 
 class _Starting(NamedTuple):
-    """A text's word as the lexicon sees it: the terms it may anchor (all of them, longest
-    first; those of one word; and per offset from the word, the keys a neighbour there needs for
-    any longer term), and what it offers as the neighbour of another word's term (its analysed
-    forms, whether it is read as arabizi, its look-up keys)."""
+    """A text's word as the lexicon sees it: the terms it may anchor (those of several words,
+    longest first, behind the gates their other words' keys make; those of one word), and what it
+    offers as the neighbour of another word's term (its analysed forms, whether it is read as
+    arabizi, its look-up keys)."""
 
-    any: bool  # it may anchor a term
+    anchors: bool  # it may anchor a term
     longer: tuple[_Candidate, ...]  # the terms of several words, longest first
     single: tuple[_Candidate, ...]  # the terms of one word, one per concept
     # Per offset from the word, the keys a neighbour there must have for a longer term, each
