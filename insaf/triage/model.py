@@ -985,7 +985,11 @@ class TriageModel:
         bytes these are, ``path`` naming it in errors), with what labelling needs loaded: the
         language model (a Latin-script text that its stop words do not settle asks it) and the
         lexicon."""
-        langid.load()
+        # The language model in a thread of its own: it is mostly LZMA decompression, which
+        # releases the GIL, so a second core unpacks it while this one reads the model file and
+        # builds the lexicon. Asked again at the end: an error it met is raised there.
+        language_model = threading.Thread(target=langid.load, name="langid-load", daemon=True)
+        language_model.start()
         source = path if content is None else io.BytesIO(content)
         with np.load(source, allow_pickle=False) as arrays:
             meta = json.loads(arrays["meta"].tobytes().decode())
@@ -1027,6 +1031,8 @@ class TriageModel:
         )
         _ = model.featurizer  # the lexicon, built here once
         model._words()  # the weights, dense
+        language_model.join()
+        langid.load()
         return model
 
 

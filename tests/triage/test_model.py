@@ -18,6 +18,7 @@ from insaf.accounts.roles import Role
 from insaf.complaints.enums import Channel
 from insaf.complaints.models import Complaint, CountryPolicy
 from insaf.complaints.services import LabelChanges, complaint_correct_labels, complaint_submit
+from insaf.text import langid
 from insaf.text.concepts import read_terms
 from insaf.triage.engine import triage
 from insaf.triage.labels import Category, Kind, Priority, Vulnerable
@@ -45,6 +46,29 @@ def test_saved_model_gives_the_same_answers(trained: tuple[TriageModel, Path]) -
     texts = [TORTURE, THANKS, "el police 7absouni 3 ayam bla sabab", "Ils ont saisi mon téléphone"]
     assert again.version == model.version
     assert [p.__dict__ for p in again.predict(texts)] == [p.__dict__ for p in model.predict(texts)]
+
+
+def test_the_language_model_is_loaded_with_the_model(
+    trained: tuple[TriageModel, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, path = trained
+    monkeypatch.setattr(langid, "_identifier", None)
+    TriageModel.load(path)
+    assert langid._identifier is not None  # loaded in a thread, waited for
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_language_model_that_cannot_be_read_stops_the_load(
+    trained: tuple[TriageModel, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, path = trained
+
+    def unreadable() -> None:
+        raise OSError("model.npz.xz: no such file")
+
+    monkeypatch.setattr(langid, "load", unreadable)
+    with pytest.raises(OSError, match="no such file"):
+        TriageModel.load(path)
 
 
 def test_predictions_use_the_contracts_codes(trained: tuple[TriageModel, Path]) -> None:
