@@ -57,13 +57,16 @@ def facet_tokens(
     return tokens
 
 
+def facets_column(*values: Any) -> str:
+    """The facets column of an entry, from the values of FACET_FIELDS in order."""
+    return " ".join(facet_tokens(*values))
+
+
 def refresh_facets(complaint: Any) -> None:
     """Rewrite a case's facet tokens after a change of its labels or status (the caller's
     transaction; workflow._bump calls it)."""
     values = [getattr(complaint, name) for name in FACET_FIELDS]
-    SearchEntry.objects.filter(complaint_id=complaint.pk).update(
-        facets=" ".join(facet_tokens(*values))
-    )
+    SearchEntry.objects.filter(complaint_id=complaint.pk).update(facets=facets_column(*values))
 
 
 def indexed_text(subject: str, place: str, text: str) -> str:
@@ -131,7 +134,7 @@ def build_entry(source: Source, concepts: list[str] | None = None) -> Row:
         pk,
         " ".join(analysis.main),
         " ".join([*analysis.alternate, *concepts]),
-        " ".join(facet_tokens(*facets)),
+        facets_column(*facets),
         signature,
         *minhash.bands(signature),
         entry_version(),
@@ -212,7 +215,7 @@ def _write(rows: list[Row], *, stale: str | None = None) -> int:
     ids = [row[0] for row in rows]
     with transaction.atomic():
         facets = {
-            pk: " ".join(facet_tokens(*values))
+            pk: facets_column(*values)
             for pk, *values in Complaint.objects.select_for_update()
             .filter(pk__in=ids)
             .values_list("pk", *FACET_FIELDS)
