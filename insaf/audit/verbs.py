@@ -32,6 +32,11 @@ class Verb(models.TextChoices):
     LEXICON_LOADED = "search.lexicon_loaded", _("Concept lexicon loaded")
     LEXICON_TERM_ADDED = "search.lexicon_term_added", _("Concept term added")
     LEXICON_TERM_CHANGED = "search.lexicon_term_changed", _("Concept term switched on or off")
+    LEXICON_CONCEPT_ADDED = "search.lexicon_concept_added", _("Concept added to the lexicon")
+    LEXICON_CONCEPT_CHANGED = (
+        "search.lexicon_concept_changed",
+        _("Concept renamed or its labels changed"),
+    )
     ATTACHMENT_ADDED = "complaints.attachment_added", _("File attached")
     ATTACHMENT_DOWNLOADED = "complaints.attachment_downloaded", _("File downloaded")
     CONFIG_CHANGED = "core.config_changed", _("Configuration changed")

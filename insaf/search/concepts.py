@@ -100,12 +100,27 @@ def read_names(path: Path) -> dict[str, Concept]:
                     count=len(cells) + len(row.get(None) or []),
                     expected=len(wanted),
                 )
-            labels = [_label(spec, path.name, number) for spec in row["labels"].split()]
             code = row["concept"].strip()
             concepts[code] = Concept(
-                code, {lang: row[lang].strip() for lang in NAME_LANGUAGES}, tuple(labels)
+                code,
+                {lang: row[lang].strip() for lang in NAME_LANGUAGES},
+                parse_labels(row["labels"], path.name, number),
             )
     return concepts
+
+
+def parse_labels(specs: str, file: str, line: int) -> tuple[tuple[str, str], ...]:
+    """The labels of names.csv's ``labels`` cell ("category:corruption vulnerable:child"), as
+    (facet letter, value) pairs; LayerError naming the file and line for one not of the
+    contract."""
+    return tuple(_label(spec, file, line) for spec in specs.split())
+
+
+def label_spec(label: tuple[str, str]) -> str:
+    """ "category:corruption" from ("c", "corruption"): a label as names.csv writes it."""
+    letter, value = label
+    kind = next(kind for kind, facet in LABEL_FACETS.items() if facet == letter)
+    return f"{kind}:{value}"
 
 
 def _label(spec: str, file: str, line: int) -> tuple[str, str]:
@@ -362,10 +377,16 @@ def layer() -> Layer:
 
 
 def _build() -> Layer:
-    from insaf.search.lexicon import folder, lexicon_terms
+    from insaf.search.lexicon import concept_names, folder, lexicon_terms
 
-    names, labels, queries = read_meta(folder() / "meta")
-    return Layer(lexicon_terms(), names, labels, queries)
+    names = concept_names()
+    meta = folder() / "meta"
+    return Layer(
+        lexicon_terms(),
+        names,
+        read_labels(meta / "labels.csv"),
+        read_queries(meta / "queries.csv", names),
+    )
 
 
 def _unreadable(error: LexiconError | OSError | csv.Error) -> Layer:

@@ -2,9 +2,15 @@
 
 Until ``insaf concepts load`` copies data/concepts into the database, the lexicon is the files
 (reviewed like code). After it, the database is the lexicon: the lexicon page adds terms and
-switches them off or on, each change audited and raising ``LexiconRevision``; ``insaf concepts
-export`` writes it back to files in the same format, for linguists to review. Search reloads on a
-new revision; triage uses the change at its next ``insaf triage train``.
+switches them off or on, renames concepts, changes the labels they stand for and adds concepts,
+each change audited and raising ``LexiconRevision``; ``insaf concepts export`` writes it back to
+files in the same format, for linguists to review. Search reloads on a new revision; triage uses
+the change at its next ``insaf triage train``.
+
+The concepts' names and labels (data/concepts/meta/names.csv) are loaded with the terms; a
+database whose terms were loaded before concepts could be edited reads them from the file until
+``insaf concepts load`` runs again or a concept is changed on the page. The query words of
+meta/labels.csv and meta/queries.csv stay files.
 """
 
 from __future__ import annotations
@@ -23,15 +29,21 @@ from django.utils.translation import gettext as _
 from insaf.audit.services import audit_record
 from insaf.audit.verbs import Verb
 from insaf.complaints.errors import InvalidInput
-from insaf.search.models import ConceptTerm, LexiconRevision
+from insaf.search.models import ConceptTerm, LexiconConcept, LexiconRevision
 from insaf.text import word_spans
 from insaf.text.concepts import COLUMNS, LANGS, LexiconError, Term, read_terms
 
 if TYPE_CHECKING:
     from insaf.accounts.models import User
+    from insaf.search.concepts import Concept
 
 TEXT_MAX = 200
 NOTE_MAX = 300
+NAME_MAX = 80
+# A concept's code: lower-case Latin letters in words joined by "_" (its index token keeps the
+# letters only: insaf.search.concepts.concept_token).
+CODE = re.compile(r"[a-z]+(?:_[a-z]+)*\Z")
+CODE_MAX = 40
 
 
 def folder() -> Path:
@@ -82,29 +94,69 @@ def _bump() -> None:
 
 
 def lexicon_load(*, actor: User | None, source: Path | None = None) -> tuple[int, int]:
-    """Copy the files' terms into the database: (added, already there). Safe to run again."""
-    terms = read_terms(source or folder())
+    """Copy the files' terms, and the concepts' names and labels, into the database: (terms
+    added, terms already there). Safe to run again: a concept already in the database keeps its
+    names and labels."""
+    from insaf.search.concepts import label_spec, read_names
+
+    base = source or folder()
+    terms = read_terms(base)
+    names = read_names(base / "meta" / "names.csv")
     now = timezone.now()
     existing = set(ConceptTerm.objects.values_list("concept", "lang", "text"))
     new = [t for t in dict.fromkeys(terms) if (t.concept, t.lang, t.text) not in existing]
+    known = set(LexiconConcept.objects.values_list("code", flat=True))
+    concepts = [
+        LexiconConcept(
+            code=c.code,
+            name_ar=c.names["ar"],
+            name_en=c.names["en"],
+            name_fr=c.names["fr"],
+            labels=" ".join(label_spec(label) for label in c.labels),
+            changed_at=now,
+        )
+        for c in names.values()
+        if c.code not in known
+    ]
     with transaction.atomic():
         ConceptTerm.objects.bulk_create(
             [ConceptTerm(concept=t.concept, lang=t.lang, text=t.text, changed_at=now) for t in new],
             batch_size=500,
         )
+        LexiconConcept.objects.bulk_create(concepts)
         _bump()
         audit_record(
             actor=actor,
             verb=Verb.LEXICON_LOADED,
-            data={"added": len(new), "kept": len(terms) - len(new)},
+            data={
+                "added": len(new),
+                "kept": len(terms) - len(new),
+                "concepts_added": len(concepts),
+            },
         )
     return len(new), len(terms) - len(new)
 
 
-def _known_concepts() -> set[str]:
-    from insaf.search.concepts import read_names
+def concept_names() -> dict[str, Concept]:
+    """The concepts with their names and labels: the database's once loaded, else the files'
+    (LexiconError or OSError when those cannot be read)."""
+    from insaf.search.concepts import Concept, parse_labels, read_names
 
-    return set(read_names(folder() / "meta" / "names.csv"))
+    rows = list(LexiconConcept.objects.order_by("id"))
+    if not rows:
+        return read_names(folder() / "meta" / "names.csv")
+    return {
+        row.code: Concept(
+            row.code,
+            {"ar": row.name_ar, "en": row.name_en, "fr": row.name_fr},
+            parse_labels(row.labels, "names", row.pk),
+        )
+        for row in rows
+    }
+
+
+def _known_concepts() -> set[str]:
+    return set(concept_names())
 
 
 def _present(concept: str, lang: str, text: str) -> bool:
@@ -173,6 +225,136 @@ def concept_term_switch(*, actor: User, term_id: int, active: bool) -> ConceptTe
             data={"old": {"active": not active}, "new": {"active": active}},
         )
     return term
+
+
+def _concept_fields(
+    names: dict[str, str], labels: list[str], *, other_than: str | None
+) -> tuple[dict[str, str], str, dict[str, str]]:
+    """The names stripped, the labels as names.csv writes them, and what is wrong (field →
+    message): each name given, short, on one line, and no other concept's in its language;
+    each label one of the contract."""
+    from insaf.search.concepts import LayerError, parse_labels
+
+    errors: dict[str, str] = {}
+    names = {lang: (names.get(lang) or "").strip() for lang in ("ar", "en", "fr")}
+    taken = {
+        (lang, name.casefold())
+        for code, concept in concept_names().items()
+        if code != other_than
+        for lang, name in concept.names.items()
+    }
+    for lang, name in names.items():
+        if not name or len(name) > NAME_MAX or re.search(r"[\r\n]", name):
+            errors[f"name_{lang}"] = _("Give a name of at most %(max)d characters.") % {
+                "max": NAME_MAX
+            }
+        elif (lang, name.casefold()) in taken:
+            errors[f"name_{lang}"] = _("Another concept has this name.")
+    spec = " ".join(dict.fromkeys(labels))
+    try:
+        parse_labels(spec, "names", 0)
+    except LayerError:
+        errors["labels"] = _("Unknown label.")
+    return names, spec, errors
+
+
+def _ensure_loaded(actor: User) -> None:
+    """Load the files first when the database does not hold the lexicon, or holds its terms but
+    not yet its concepts (terms loaded before concepts could be edited)."""
+    if not in_database() or not LexiconConcept.objects.exists():
+        lexicon_load(actor=actor)
+
+
+def concept_add(
+    *, actor: User, code: str, names: dict[str, str], labels: list[str]
+) -> LexiconConcept:
+    """A new concept, with its names and the labels a query naming it also stands for; it finds
+    cases once terms are added to it."""
+    from insaf.search.concepts import CONTEXT_CONCEPTS, concept_token
+
+    code = code.strip()
+    names, spec, errors = _concept_fields(names, labels, other_than=None)
+    if not CODE.match(code) or len(code) > CODE_MAX or code.startswith("label_"):
+        errors["code"] = _(
+            "Use lower-case Latin letters, words joined by _ (at most %(max)d characters)."
+        ) % {"max": CODE_MAX}
+    else:
+        tokens = {concept_token(c) for c in (*concept_names(), *CONTEXT_CONCEPTS)}
+        if concept_token(code) in tokens:
+            errors["code"] = _("A concept with this code is already in the lexicon.")
+    if errors:
+        raise InvalidInput(fields=errors)
+    _ensure_loaded(actor)
+    with transaction.atomic():
+        concept = LexiconConcept.objects.create(
+            code=code,
+            name_ar=names["ar"],
+            name_en=names["en"],
+            name_fr=names["fr"],
+            labels=spec,
+            changed_at=timezone.now(),
+            changed_by=actor,
+        )
+        _bump()
+        audit_record(
+            actor=actor,
+            verb=Verb.LEXICON_CONCEPT_ADDED,
+            target=concept,
+            data={"code": code, "names": names, "labels": spec},
+        )
+    return concept
+
+
+def concept_change(
+    *, actor: User, code: str, names: dict[str, str], labels: list[str]
+) -> LexiconConcept:
+    """A concept's names and labels changed (its code and terms stay)."""
+    if code not in concept_names():
+        raise InvalidInput(fields={"code": _("Unknown concept.")})
+    names, spec, errors = _concept_fields(names, labels, other_than=code)
+    if errors:
+        raise InvalidInput(fields=errors)
+    _ensure_loaded(actor)
+    with transaction.atomic():
+        concept = LexiconConcept.objects.select_for_update().get(code=code)
+        old = {
+            "names": {"ar": concept.name_ar, "en": concept.name_en, "fr": concept.name_fr},
+            "labels": concept.labels,
+        }
+        new = {"names": names, "labels": spec}
+        if old == new:
+            return concept
+        concept.name_ar, concept.name_en, concept.name_fr = names["ar"], names["en"], names["fr"]
+        concept.labels = spec
+        concept.changed_at = timezone.now()
+        concept.changed_by = actor
+        concept.save()
+        _bump()
+        audit_record(
+            actor=actor,
+            verb=Verb.LEXICON_CONCEPT_CHANGED,
+            target=concept,
+            data={"old": old, "new": new},
+        )
+    return concept
+
+
+def names_csv() -> str:
+    """The concepts' names and labels in the format of data/concepts/meta/names.csv."""
+    from insaf.search.concepts import NAME_LANGUAGES, label_spec
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["concept", *NAME_LANGUAGES, "labels"])
+    for code, concept in concept_names().items():
+        writer.writerow(
+            [
+                code,
+                *(concept.names[lang] for lang in NAME_LANGUAGES),
+                " ".join(label_spec(label) for label in concept.labels),
+            ]
+        )
+    return out.getvalue()
 
 
 def export_csv(concept: str | None = None) -> str:

@@ -147,6 +147,34 @@ class ConceptTerm(models.Model):
         return f"{self.concept}/{self.lang}: {self.text}"
 
 
+class LexiconConcept(models.Model):
+    """A concept's names (Arabic, English, French) and the labels a query that names it also
+    stands for, once loaded into the database with the terms (``insaf concepts load``, or the
+    first concept changed on the lexicon page): from then on national administrators rename
+    concepts, change their labels and add concepts there, and search reads them from here instead
+    of data/concepts/meta/names.csv. A concept is never deleted: its terms are switched off."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=80)
+    name_en = models.CharField(_("name in English"), max_length=80)
+    name_fr = models.CharField(_("name in French"), max_length=80)
+    # As in names.csv: space-separated labels of the contract ("category:corruption
+    # vulnerable:child grave:1").
+    labels = models.CharField(_("labels"), max_length=400, blank=True)
+    changed_at = models.DateTimeField(_("changed"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepts")
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class LexiconRevision(models.Model):
     """One row: the lexicon's revision number, raised by every change in the same transaction,
     so that every process notices a change and reloads."""

@@ -207,6 +207,77 @@ class ConceptTermForm(forms.Form):
         _styled(self)
 
 
+class ConceptForm(forms.Form):
+    """A concept's names in the three languages of the interface and the labels a query that
+    names it also stands for; the code only when the concept is new."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        help_text=_("Lower-case Latin letters, words joined by _ (for example: night_raid)."),
+        max_length=40,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    name_ar = forms.CharField(
+        label=_("Name in Arabic"), max_length=80, widget=forms.TextInput(attrs={"dir": "rtl"})
+    )
+    name_en = forms.CharField(
+        label=_("Name in English"), max_length=80, widget=forms.TextInput(attrs={"dir": "ltr"})
+    )
+    name_fr = forms.CharField(
+        label=_("Name in French"), max_length=80, widget=forms.TextInput(attrs={"dir": "ltr"})
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"),
+        help_text=_("A query that names this concept also finds cases with these labels."),
+        choices=[(f"category:{v}", label) for v, label in Category.choices],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    groups = forms.MultipleChoiceField(
+        label=_("Vulnerable groups"),
+        choices=[(f"vulnerable:{v}", label) for v, label in Vulnerable.choices],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    grave = forms.MultipleChoiceField(
+        label=_("Grave"),
+        choices=[("grave:1", _("Grave allegation"))],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, new: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.new = new
+        if not new:
+            del self.fields["code"]
+        _styled(self)
+
+    @staticmethod
+    def initial_for(concept: Any) -> dict[str, Any]:
+        """The form's values for a concept of the lexicon (insaf.search.concepts.Concept)."""
+        from insaf.search.concepts import label_spec
+
+        specs = [label_spec(label) for label in concept.labels]
+        return {
+            **{f"name_{lang}": concept.names.get(lang, "") for lang in ("ar", "en", "fr")},
+            "categories": [s for s in specs if s.startswith("category:")],
+            "groups": [s for s in specs if s.startswith("vulnerable:")],
+            "grave": [s for s in specs if s.startswith("grave:")],
+        }
+
+    def service_arguments(self) -> dict[str, Any]:
+        """What ``insaf.search.lexicon.concept_add`` or ``concept_change`` takes."""
+        data = self.cleaned_data
+        arguments: dict[str, Any] = {
+            "names": {lang: data[f"name_{lang}"] for lang in ("ar", "en", "fr")},
+            "labels": [*data["categories"], *data["groups"], *data["grave"]],
+        }
+        if self.new:
+            arguments["code"] = data["code"]
+        return arguments
+
+
 LANGUAGE_CHOICES = [
     ("ar", _("Arabic (Modern Standard)")),
     ("ar-eg", _("Egyptian Arabic")),

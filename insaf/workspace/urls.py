@@ -11,6 +11,12 @@ urlpatterns = [
     path("dashboard/units.<str:extension>", views.dashboard_export, name="dashboard_export"),
     path("lexicon/", views.lexicon_page, name="lexicon"),
     path("lexicon/add/", views.lexicon_add, name="lexicon_add"),
+    path("lexicon/concepts/add/", views.lexicon_concept_add, name="lexicon_concept_add"),
+    path(
+        "lexicon/concepts/<slug:code>/",
+        views.lexicon_concept_change,
+        name="lexicon_concept_change",
+    ),
     path("lexicon/load/", views.lexicon_load_files, name="lexicon_load"),
     path("lexicon/export.csv", views.lexicon_export, name="lexicon_export"),
     path("lexicon/<int:term_id>/switch/", views.lexicon_switch, name="lexicon_switch"),

@@ -64,13 +64,13 @@ from insaf.complaints.services.attachments import (
 from insaf.complaints.services.workflow import transitions_for
 from insaf.core.models import Country
 from insaf.search import lexicon
-from insaf.search.concepts import UNREADABLE, read_names
+from insaf.search.concepts import UNREADABLE, Concept
 from insaf.search.models import ConceptTerm
 from insaf.search.query import QueryError
 from insaf.search.services import Filters, search
 from insaf.search.similar import case_link, case_merge, links_of, similar_cases
 from insaf.text.concepts import LexiconError, read_terms
-from insaf.triage.labels import Vulnerable, vulnerable_mask
+from insaf.triage.labels import Category, Vulnerable, vulnerable_mask
 from insaf.workspace import charts, dashboard
 from insaf.workspace.evidence import marked
 from insaf.workspace.forms import (
@@ -78,6 +78,7 @@ from insaf.workspace.forms import (
     MERGE,
     AssignForm,
     BulkAssignForm,
+    ConceptForm,
     ConceptTermForm,
     FileForm,
     LabelsForm,
@@ -740,12 +741,19 @@ def dashboard_export(request: HttpRequest, extension: str) -> HttpResponse:
 def _concept_choices(request: HttpRequest) -> list[tuple[str, str]]:
     """The concepts an administrator can choose, by name; none, with the problem shown, when
     the names file does not follow the format."""
+    return sorted(
+        ((code, c.name()) for code, c in _concepts(request).items()), key=lambda pair: pair[1]
+    )
+
+
+def _concepts(request: HttpRequest) -> dict[str, Concept]:
+    """The concepts with their names and labels; none, with the problem shown, when the names
+    file does not follow the format."""
     try:
-        names = read_names(lexicon.folder() / "meta" / "names.csv")
+        return lexicon.concept_names()
     except UNREADABLE as error:
         messages.error(request, _files_problem(error))
-        names = {}
-    return sorted(((code, c.name()) for code, c in names.items()), key=lambda pair: pair[1])
+        return {}
 
 
 def _files_problem(error: LexiconError | OSError | csv.Error) -> str:
@@ -762,11 +770,19 @@ def _lexicon_page(
     form: ConceptTermForm | None = None,
     status: int = 200,
     choices: list[tuple[str, str]] | None = None,
+    concept_form: ConceptForm | None = None,
+    new_concept_form: ConceptForm | None = None,
 ) -> HttpResponse:
     if choices is None:
         choices = _concept_choices(request)
     known = {code for code, _name in choices}
     concept = concept if concept in known else (choices[0][0] if choices else "")
+    shown = lexicon.concept_names().get(concept) if concept else None
+    label_names = {
+        **{("c", v): name for v, name in Category.choices},
+        **{("v", v): name for v, name in Vulnerable.choices},
+        ("g", "1"): _("Grave allegation"),
+    }
     stored = lexicon.in_database()
     languages = dict(LANGUAGE_CHOICES)
     terms: list[dict[str, Any]]
@@ -809,6 +825,13 @@ def _lexicon_page(
             "revision": lexicon.revision(),
             "form": form
             or ConceptTermForm(initial={"concept": concept, "lang": "ar"}, concepts=choices),
+            "shown": shown,
+            "shown_labels": [label_names.get(label, label[1]) for label in shown.labels]
+            if shown
+            else [],
+            "concept_form": concept_form
+            or (ConceptForm(initial=ConceptForm.initial_for(shown), new=False) if shown else None),
+            "new_concept_form": new_concept_form or ConceptForm(new=True, prefix="new"),
         },
         status=status,
     )
@@ -847,7 +870,13 @@ def lexicon_add(request: HttpRequest) -> HttpResponse:
     except UNREADABLE as error:  # the first term added loads the files
         form.add_error(None, _files_problem(error))
         return _lexicon_page(request, concept, form, status=422, choices=choices)
-    messages.success(request, _("Term added. Searches use it at once; re-index for older cases."))
+    messages.success(
+        request,
+        _(
+            "Term added. Searches use it at once, and older cases within minutes, as their "
+            "index entries are rewritten in the background."
+        ),
+    )
     return redirect(f"{reverse('workspace:lexicon')}?concept={concept}")
 
 
@@ -868,6 +897,64 @@ def lexicon_switch(request: HttpRequest, term_id: int) -> HttpResponse:
         raise Http404() from None
     messages.success(request, _("Term switched on.") if active else _("Term switched off."))
     return redirect(f"{reverse('workspace:lexicon')}?concept={term.concept}")
+
+
+@require_POST
+@login_required
+def lexicon_concept_add(request: HttpRequest) -> HttpResponse:
+    refused = _lexicon_allowed(request)
+    if refused:
+        return refused
+    choices = _concept_choices(request)
+    form = ConceptForm(request.POST, new=True, prefix="new")
+    shown = request.POST.get("shown", "")
+    if form.is_valid():
+        try:
+            added = lexicon.concept_add(actor=request.user, **form.service_arguments())  # type: ignore[arg-type]
+        except CaseError as error:
+            for field, message in error.fields.items():
+                _form_error(form, field, message)
+        except UNREADABLE as error:  # the first concept added loads the files
+            form.add_error(None, _files_problem(error))
+        else:
+            messages.success(
+                request, _("Concept added. Add its terms below: it finds cases through them.")
+            )
+            return redirect(f"{reverse('workspace:lexicon')}?concept={added.code}")
+    return _lexicon_page(request, shown, status=422, choices=choices, new_concept_form=form)
+
+
+@require_POST
+@login_required
+def lexicon_concept_change(request: HttpRequest, code: str) -> HttpResponse:
+    refused = _lexicon_allowed(request)
+    if refused:
+        return refused
+    choices = _concept_choices(request)
+    if code not in {known for known, _name in choices}:
+        raise Http404()
+    form = ConceptForm(request.POST, new=False)
+    if form.is_valid():
+        try:
+            lexicon.concept_change(actor=request.user, code=code, **form.service_arguments())  # type: ignore[arg-type]
+        except CaseError as error:
+            for field, message in error.fields.items():
+                _form_error(form, field, message)
+        except UNREADABLE as error:
+            form.add_error(None, _files_problem(error))
+        else:
+            messages.success(
+                request, _("Concept changed. Searches use its names and labels at once.")
+            )
+            return redirect(f"{reverse('workspace:lexicon')}?concept={code}")
+    return _lexicon_page(request, code, status=422, choices=choices, concept_form=form)
+
+
+def _form_error(form: ConceptForm, field: str, message: str) -> None:
+    """A service's error on the form: on its field ("labels" on the categories), else on the
+    form."""
+    field = "categories" if field == "labels" else field
+    form.add_error(field if field in form.fields else None, str(message))
 
 
 @require_POST

@@ -152,6 +152,12 @@ def test_administration_pages_are_accessible(
     page.locator("#nav-lexicon").click()
     expect(page.locator("#terms tbody tr")).not_to_have_count(0)
     assert_accessible(page, f"lexicon page ({language})")
+    # The concept's forms, opened: its names and labels, and a new concept.
+    page.locator("#concept summary").click()
+    page.locator("#new-concept-heading + details summary").click()
+    expect(page.locator("#change-concept")).to_be_visible()
+    expect(page.locator("#add-concept input[name='new-code']")).to_be_visible()
+    assert_accessible(page, f"lexicon page, concept forms open ({language})")
     screenshot(page, f"lexicon-{language}")
     page.goto("/accounts/preferences/")
     assert_accessible(page, f"preferences ({language})")

@@ -19,7 +19,7 @@ from insaf.audit.models import Event
 from insaf.audit.verbs import Verb
 from insaf.complaints.errors import InvalidInput
 from insaf.search import concepts, lexicon
-from insaf.search.models import ConceptTerm
+from insaf.search.models import ConceptTerm, LexiconConcept
 from insaf.search.services import search
 from insaf.text.concepts import read_terms
 from insaf.triage import store
@@ -186,3 +186,180 @@ def test_bad_lexicon_files_are_named_on_the_page_and_change_nothing(
     assert problem in exported.content.decode()
     assert not ConceptTerm.objects.exists()
     assert lexicon.revision() == 0
+
+
+# A concept the shipped lexicon does not have: a curfew, and a complaint that says it in
+# Levantine words the lexicon does not know either.
+CURFEW_TERM = "حظر التجول"
+CURFEW_TEXT = "وقفونا الساعة عشرة بالليل وقالوا في حظر التجول وأخذوا السيارة"
+CURFEW = {"ar": "حظر تجول", "en": "Curfew", "fr": "Couvre-feu"}
+
+
+def test_a_new_concept_finds_cases_by_its_names_and_terms(file_case: FileCase, jordan: Org) -> None:
+    case = file_case(CURFEW_TEXT)
+    actor = jordan.staff[Role.NATIONAL_ADMIN]
+    before = lexicon.revision()
+    lexicon.concept_add(actor=actor, code="curfew", names=CURFEW, labels=["category:misconduct"])
+    assert lexicon.in_database()  # the first change loads the files, names included
+    names = concepts.read_names(lexicon.folder() / "meta" / "names.csv")
+    assert set(lexicon.concept_names()) == {*names, "curfew"}
+    assert lexicon.revision() > before
+    event = Event.objects.get(verb=Verb.LEXICON_CONCEPT_ADDED)
+    assert event.actor == actor and event.data["labels"] == "category:misconduct"
+    layer = concepts.layer()
+    assert layer.concepts["curfew"].name("fr") == "Couvre-feu"
+    assert layer.label_tokens("curfew") == ["zqcmisconduct"]
+    lexicon.concept_term_add(actor=actor, concept="curfew", lang="ar", text=CURFEW_TERM)
+    call_command("search", "reindex", "--no-progress", stdout=StringIO(), stderr=StringIO())
+    for query in ("curfew", "حظر تجول", "Couvre-feu"):  # its names, in any interface language
+        hits = {h.complaint.reference: h for h in search(query, user=None).hits}
+        assert case.reference in hits, query
+    assert hits[case.reference].reason == f"{CURFEW['ar']} — {CURFEW_TERM}"
+
+
+def test_a_concept_is_renamed_and_its_labels_changed_at_once(jordan: Org) -> None:
+    actor = jordan.staff[Role.NATIONAL_ADMIN]
+    assert concepts.layer().label_tokens("visits") == []
+    lexicon.concept_change(
+        actor=actor,
+        code="visits",
+        names={"ar": "الزيارات العائلية", "en": "Family visits", "fr": "Visites familiales"},
+        labels=["category:detention_conditions", "vulnerable:inmate", "vulnerable:inmate"],
+    )
+    layer = concepts.layer()
+    assert layer.concepts["visits"].name("en") == "Family visits"
+    assert layer.label_tokens("visits") == ["zqcdetentionconditions", "zqvinmate"]
+    changed = Event.objects.get(verb=Verb.LEXICON_CONCEPT_CHANGED)
+    assert changed.data["old"]["labels"] == "" and changed.data["new"]["labels"] == (
+        "category:detention_conditions vulnerable:inmate"
+    )
+    # Its terms and the other concepts are as they were.
+    assert {t.text for t in lexicon.lexicon_terms() if t.concept == "visits"} == {
+        t.text for t in read_terms(lexicon.folder()) if t.concept == "visits"
+    }
+    assert layer.concepts["bribery"].name("en") == "bribery"
+    revision = lexicon.revision()
+    same = lexicon.concept_change(
+        actor=actor,
+        code="visits",
+        names={"ar": "الزيارات العائلية", "en": "Family visits", "fr": "Visites familiales"},
+        labels=["vulnerable:inmate", "category:detention_conditions"][::-1],
+    )
+    assert same.labels == "category:detention_conditions vulnerable:inmate"
+    assert lexicon.revision() == revision  # nothing changed, nothing recorded
+    assert Event.objects.filter(verb=Verb.LEXICON_CONCEPT_CHANGED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "names", "labels", "field"),
+    [
+        ("Curfew", CURFEW, [], "code"),
+        ("curfew2", CURFEW, [], "code"),
+        ("label_curfew", CURFEW, [], "code"),
+        ("bribery", CURFEW, [], "code"),  # already a concept
+        ("brib_ery", CURFEW, [], "code"),  # the same index token as bribery
+        ("third_party", CURFEW, [], "code"),  # a context concept
+        ("curfew", {**CURFEW, "en": " "}, [], "name_en"),
+        ("curfew", {**CURFEW, "fr": "x" * 81}, [], "name_fr"),
+        ("curfew", {**CURFEW, "en": "Bribery"}, [], "name_en"),  # bribery's (any case)
+        ("curfew", CURFEW, ["category:nonsense"], "labels"),
+        ("curfew", CURFEW, ["grave:0"], "labels"),
+    ],
+)
+def test_bad_concepts_are_refused_and_change_nothing(
+    jordan: Org, code: str, names: dict[str, str], labels: list[str], field: str
+) -> None:
+    actor = jordan.staff[Role.NATIONAL_ADMIN]
+    with pytest.raises(InvalidInput) as refused:
+        lexicon.concept_add(actor=actor, code=code, names=names, labels=labels)
+    assert field in refused.value.fields
+    assert not lexicon.in_database() and not LexiconConcept.objects.exists()
+    assert lexicon.revision() == 0
+
+
+def test_a_renamed_concept_keeps_names_apart(jordan: Org) -> None:
+    actor = jordan.staff[Role.NATIONAL_ADMIN]
+    taken = {"ar": "رشوة", "en": "Bribes", "fr": "Pots-de-vin"}  # bribery's Arabic name
+    with pytest.raises(InvalidInput) as refused:
+        lexicon.concept_change(actor=actor, code="extortion", names=taken, labels=[])
+    assert set(refused.value.fields) == {"name_ar"}
+    with pytest.raises(InvalidInput):
+        lexicon.concept_change(actor=actor, code="nonsense", names=CURFEW, labels=[])
+    assert not LexiconConcept.objects.exists() and lexicon.revision() == 0
+    # A concept keeps its own name when its labels change.
+    own = concepts.layer().concepts["bribery"].names
+    lexicon.concept_change(actor=actor, code="bribery", names=own, labels=["category:corruption"])
+    assert LexiconConcept.objects.get(code="bribery").labels == "category:corruption"
+
+
+def test_terms_loaded_before_concepts_were_kept_get_their_names_loaded(jordan: Org) -> None:
+    """A database whose terms were loaded before concepts could be edited: names come from the
+    file until a concept is changed, which loads them all first."""
+    lexicon.lexicon_load(actor=None)
+    LexiconConcept.objects.all().delete()
+    files = concepts.read_names(lexicon.folder() / "meta" / "names.csv")
+    assert lexicon.concept_names() == files
+    actor = jordan.staff[Role.NATIONAL_ADMIN]
+    lexicon.concept_add(actor=actor, code="curfew", names=CURFEW, labels=[])
+    assert set(lexicon.concept_names()) == {*files, "curfew"}
+    assert lexicon.concept_names()["bribery"] == files["bribery"]
+    assert list(lexicon.concept_names())[: len(files)] == list(files)  # the file's order
+
+
+def test_the_lexicon_page_adds_and_changes_concepts(jordan: Org) -> None:
+    head = sign_in_with_second_factor(Client(), jordan.staff[Role.UNIT_HEAD])
+    assert head.post("/work/lexicon/concepts/add/", {"new-code": "x"}).status_code == 403
+    assert head.post("/work/lexicon/concepts/visits/", {}).status_code == 403
+    admin = sign_in_with_second_factor(Client(), jordan.staff[Role.NATIONAL_ADMIN])
+    page = admin.get("/work/lexicon/?concept=visits").content.decode()
+    assert 'id="change-concept"' in page and 'id="add-concept"' in page
+    fields = {
+        "new-code": "curfew",
+        "new-name_ar": CURFEW["ar"],
+        "new-name_en": CURFEW["en"],
+        "new-name_fr": "",
+        "new-categories": ["category:misconduct"],
+        "new-grave": ["grave:1"],
+        "shown": "visits",
+    }
+    bad = admin.post("/work/lexicon/concepts/add/", fields)
+    body = bad.content.decode()
+    assert bad.status_code == 422 and 'id="error-summary"' in body and "<details open>" in body
+    assert 'href="#id_new-name_fr"' in body
+    assert not LexiconConcept.objects.exists()
+    taken = admin.post(
+        "/work/lexicon/concepts/add/",
+        {**fields, "new-name_fr": CURFEW["fr"], "new-name_en": "Visits"},
+    )
+    assert taken.status_code == 422 and "لمفهوم آخر هذا الاسم" in taken.content.decode()
+    added = admin.post("/work/lexicon/concepts/add/", {**fields, "new-name_fr": CURFEW["fr"]})
+    assert added.status_code == 302 and added["Location"].endswith("?concept=curfew")
+    curfew = LexiconConcept.objects.get(code="curfew")
+    assert curfew.labels == "category:misconduct grave:1" and curfew.changed_by is not None
+    page = admin.get("/work/lexicon/?concept=curfew").content.decode()
+    assert "Couvre-feu" in page and "ادعاء جسيم" in page  # the administrator's language
+    changed = admin.post(
+        "/work/lexicon/concepts/curfew/",
+        {"name_ar": CURFEW["ar"], "name_en": "Night curfew", "name_fr": CURFEW["fr"]},
+    )
+    assert changed.status_code == 302
+    curfew.refresh_from_db()
+    assert curfew.name_en == "Night curfew" and curfew.labels == ""
+    bad_label = admin.post(
+        "/work/lexicon/concepts/curfew/",
+        {"name_ar": "x", "name_en": "y", "name_fr": "z", "groups": ["vulnerable:no"]},
+    )
+    assert bad_label.status_code == 422 and 'href="#id_groups_0"' in bad_label.content.decode()
+    assert admin.post("/work/lexicon/concepts/nonsense/", {}).status_code == 404
+    curfew.refresh_from_db()
+    assert curfew.name_en == "Night curfew"
+
+
+def test_export_writes_the_concepts_names(tmp_path: Path, jordan: Org) -> None:
+    lexicon.concept_add(
+        actor=jordan.staff[Role.NATIONAL_ADMIN], code="curfew", names=CURFEW, labels=["grave:1"]
+    )
+    target = tmp_path / "export"
+    call_command("concepts", "export", str(target), stdout=StringIO())
+    written = concepts.read_names(target / "meta" / "names.csv")
+    assert written == lexicon.concept_names() and written["curfew"].labels == (("g", "1"),)

@@ -2,8 +2,9 @@
 
 insaf concepts load            # copy data/concepts into the database (then edit it on the
                                # lexicon page, /work/lexicon/); safe to run again
-insaf concepts export [DIR]    # write the lexicon in use as CSV (one file per concept in DIR,
-                               # or all of it on standard output), for review
+insaf concepts export [DIR]    # write the lexicon in use as CSV (one file per concept in DIR
+                               # with the concepts' names in DIR/meta/names.csv, or the terms
+                               # on standard output), for review
 insaf concepts status          # where the lexicon is read from, its revision and size
 """
 
@@ -89,11 +90,14 @@ class Command(InsafCommand):
         concepts = sorted({t.concept for t in lexicon.lexicon_terms()})
         for concept in concepts:
             (target / f"{concept}.csv").write_text(lexicon.export_csv(concept), encoding="utf-8")
+        (target / "meta").mkdir(exist_ok=True)
+        (target / "meta" / "names.csv").write_text(lexicon.names_csv(), encoding="utf-8")
+        written = len(concepts) + 1
         self.stdout.write(
             ngettext(
                 "Wrote %(count)s file to %(folder)s.",
                 "Wrote %(count)s files to %(folder)s.",
-                len(concepts),
+                written,
             )
-            % {"count": len(concepts), "folder": target}
+            % {"count": written, "folder": target}
         )
