@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -285,23 +285,28 @@ def concept_add(
     if errors:
         raise InvalidInput(fields=errors)
     _ensure_loaded(actor)
-    with transaction.atomic():
-        concept = LexiconConcept.objects.create(
-            code=code,
-            name_ar=names["ar"],
-            name_en=names["en"],
-            name_fr=names["fr"],
-            labels=spec,
-            changed_at=timezone.now(),
-            changed_by=actor,
-        )
-        _bump()
-        audit_record(
-            actor=actor,
-            verb=Verb.LEXICON_CONCEPT_ADDED,
-            target=concept,
-            data={"code": code, "names": names, "labels": spec},
-        )
+    try:
+        with transaction.atomic():
+            concept = LexiconConcept.objects.create(
+                code=code,
+                name_ar=names["ar"],
+                name_en=names["en"],
+                name_fr=names["fr"],
+                labels=spec,
+                changed_at=timezone.now(),
+                changed_by=actor,
+            )
+            _bump()
+            audit_record(
+                actor=actor,
+                verb=Verb.LEXICON_CONCEPT_ADDED,
+                target=concept,
+                data={"code": code, "names": names, "labels": spec},
+            )
+    except IntegrityError:  # another administrator added the same code meanwhile
+        raise InvalidInput(
+            fields={"code": _("A concept with this code is already in the lexicon.")}
+        ) from None
     return concept
 
 

@@ -363,3 +363,24 @@ def test_export_writes_the_concepts_names(tmp_path: Path, jordan: Org) -> None:
     call_command("concepts", "export", str(target), stdout=StringIO())
     written = concepts.read_names(target / "meta" / "names.csv")
     assert written == lexicon.concept_names() and written["curfew"].labels == (("g", "1"),)
+
+
+def test_a_concept_added_twice_at_once_is_refused_the_second_time(
+    jordan: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two administrators add the same code at the same moment: both pass the checks, the
+    database keeps one, the other is told and nothing of theirs is written."""
+    actor = jordan.staff[Role.NATIONAL_ADMIN]
+    lexicon.concept_add(actor=actor, code="curfew", names=CURFEW, labels=[])
+    revision = lexicon.revision()
+    before = lexicon.concept_names()
+    monkeypatch.setattr(
+        lexicon, "concept_names", lambda: {k: v for k, v in before.items() if k != "curfew"}
+    )
+    other = {"ar": "منع تجول", "en": "Night curfew", "fr": "Couvre-feu nocturne"}
+    with pytest.raises(InvalidInput) as refused:
+        lexicon.concept_add(actor=actor, code="curfew", names=other, labels=[])
+    assert set(refused.value.fields) == {"code"}
+    assert LexiconConcept.objects.get(code="curfew").name_en == "Curfew"
+    assert lexicon.revision() == revision
+    assert Event.objects.filter(verb=Verb.LEXICON_CONCEPT_ADDED).count() == 1
