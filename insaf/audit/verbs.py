@@ -37,6 +37,10 @@ class Verb(models.TextChoices):
         "search.lexicon_concept_changed",
         _("Concept renamed or its labels changed"),
     )
+    LEXICON_PROPOSAL_DISMISSED = (
+        "search.lexicon_proposal_dismissed",
+        _("Proposed lexicon term dismissed"),
+    )
     ATTACHMENT_ADDED = "complaints.attachment_added", _("File attached")
     ATTACHMENT_DOWNLOADED = "complaints.attachment_downloaded", _("File downloaded")
     CONFIG_CHANGED = "core.config_changed", _("Configuration changed")

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from insaf.audit.services import audit_record
 from insaf.audit.verbs import Verb
 from insaf.complaints.errors import InvalidInput
-from insaf.search.models import ConceptTerm, LexiconConcept, LexiconRevision
+from insaf.search.models import ConceptTerm, LexiconConcept, LexiconRevision, TermProposal
 from insaf.text import word_spans
 from insaf.text.concepts import COLUMNS, LANGS, LexiconError, Term, read_terms
 
@@ -203,7 +203,40 @@ def concept_term_add(
             target=term,
             data={"concept": concept, "lang": lang, "text": text},
         )
+        # A proposal of these words has been taken up (the next refresh would drop it too).
+        TermProposal.objects.filter(status=TermProposal.OPEN, text=text).delete()
     return term
+
+
+def proposal_dismiss(*, actor: User, proposal_id: int) -> TermProposal:
+    """An administrator dismisses a proposed term: it is not proposed again."""
+    with transaction.atomic():
+        proposal = TermProposal.objects.select_for_update().filter(pk=proposal_id).first()
+        if proposal is None:
+            raise InvalidInput(fields={"proposal": _("No such proposal.")})
+        if proposal.status == TermProposal.DISMISSED:
+            return proposal
+        proposal.status = TermProposal.DISMISSED
+        proposal.dismissed_by = actor
+        proposal.updated_at = timezone.now()
+        proposal.save(update_fields=["status", "dismissed_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb=Verb.LEXICON_PROPOSAL_DISMISSED,
+            target=proposal,
+            data={"label": proposal.label, "text": proposal.text, "cases": proposal.cases},
+        )
+    return proposal
+
+
+def proposals_for(concept: Concept) -> list[TermProposal]:
+    """The open proposals for the labels ``concept`` stands for, the most frequent first."""
+    from insaf.search.concepts import label_spec
+
+    labels = [label_spec(label) for label in concept.labels if label[0] in ("c", "v")]
+    if not labels:
+        return []
+    return list(TermProposal.objects.filter(status=TermProposal.OPEN, label__in=labels))
 
 
 def concept_term_switch(*, actor: User, term_id: int, active: bool) -> ConceptTerm:

@@ -175,6 +175,39 @@ class LexiconConcept(models.Model):
         return self.code
 
 
+class TermProposal(models.Model):
+    """A word or pair of words proposed as a lexicon term from the labels officers accepted
+    (insaf/search/proposals.py): recurring in cases of ``label`` whose text the lexicon does not
+    tie to that label's concepts. Shown on the lexicon page beside those concepts, until an
+    administrator adds it as a term or dismisses it (a dismissed one is not proposed again)."""
+
+    OPEN, DISMISSED = "open", "dismissed"
+
+    label = models.CharField(_("label"), max_length=60)
+    key = models.CharField(max_length=200)  # the stems of its words
+    text = models.CharField(_("words"), max_length=200)
+    cases = models.PositiveIntegerField(_("cases"))
+    share = models.FloatField(_("share of the cases with these words"))
+    status = models.CharField(
+        max_length=10, choices=[(OPEN, _("open")), (DISMISSED, _("dismissed"))], default=OPEN
+    )
+    updated_at = models.DateTimeField(_("changed"))
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-cases", "text"]
+        verbose_name = _("proposed term")
+        verbose_name_plural = _("proposed terms")
+        constraints = [
+            models.UniqueConstraint(fields=["label", "key"], name="term_proposal_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.text}"
+
+
 class LexiconRevision(models.Model):
     """One row: the lexicon's revision number, raised by every change in the same transaction,
     so that every process notices a change and reloads."""

@@ -8,6 +8,7 @@ from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from insaf.search import proposals
 from insaf.search.indexing import catch_up
 
 # Where this consumer's walk through the stale entries stopped (see indexing.catch_up).
@@ -21,3 +22,11 @@ def refresh_stale_entries() -> None:
     analyser, lexicon or release wrote (a lexicon change reaches older cases this way)."""
     if settings.INSAF_SEARCH_REFRESH_SECONDS:
         catch_up(settings.INSAF_SEARCH_REFRESH_SECONDS, _STATE)
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+@lock_task("search-term-proposals")
+def propose_terms() -> None:
+    """Every night: the lexicon terms proposed from the labels officers accepted, mined again
+    (proposals.py)."""
+    proposals.refresh()

@@ -11,6 +11,11 @@ urlpatterns = [
     path("dashboard/units.<str:extension>", views.dashboard_export, name="dashboard_export"),
     path("lexicon/", views.lexicon_page, name="lexicon"),
     path("lexicon/add/", views.lexicon_add, name="lexicon_add"),
+    path(
+        "lexicon/proposals/<int:proposal_id>/dismiss/",
+        views.lexicon_proposal_dismiss,
+        name="lexicon_proposal_dismiss",
+    ),
     path("lexicon/concepts/add/", views.lexicon_concept_add, name="lexicon_concept_add"),
     path(
         "lexicon/concepts/<slug:code>/",

@@ -15,6 +15,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import openpyxl
 from django import forms
@@ -64,7 +65,7 @@ from insaf.complaints.services.attachments import (
 from insaf.complaints.services.workflow import transitions_for
 from insaf.core.models import Country
 from insaf.search import lexicon
-from insaf.search.concepts import UNREADABLE, Concept
+from insaf.search.concepts import LABEL_FACETS, UNREADABLE, Concept
 from insaf.search.models import ConceptTerm
 from insaf.search.query import QueryError
 from insaf.search.services import Filters, search
@@ -772,6 +773,7 @@ def _lexicon_page(
     choices: list[tuple[str, str]] | None = None,
     concept_form: ConceptForm | None = None,
     new_concept_form: ConceptForm | None = None,
+    proposed: dict[str, str] | None = None,
 ) -> HttpResponse:
     if choices is None:
         choices = _concept_choices(request)
@@ -783,6 +785,11 @@ def _lexicon_page(
         **{("v", v): name for v, name in Vulnerable.choices},
         ("g", "1"): _("Grave allegation"),
     }
+
+    def label_name(spec: str) -> str:
+        kind, _colon, value = spec.partition(":")
+        return str(label_names.get((LABEL_FACETS.get(kind, ""), value), spec))
+
     stored = lexicon.in_database()
     languages = dict(LANGUAGE_CHOICES)
     terms: list[dict[str, Any]]
@@ -824,7 +831,19 @@ def _lexicon_page(
             "stored": stored,
             "revision": lexicon.revision(),
             "form": form
-            or ConceptTermForm(initial={"concept": concept, "lang": "ar"}, concepts=choices),
+            or ConceptTermForm(
+                initial={"concept": concept, "lang": "ar", **(proposed or {})}, concepts=choices
+            ),
+            "proposals": [
+                {
+                    "pk": p.pk,
+                    "text": p.text,
+                    "label": label_name(p.label),
+                    "cases": p.cases,
+                    "share": round(100 * p.share),
+                }
+                for p in (lexicon.proposals_for(shown) if shown else [])
+            ],
             "shown": shown,
             "shown_labels": [label_names.get(label, label[1]) for label in shown.labels]
             if shown
@@ -847,7 +866,29 @@ def _lexicon_allowed(request: HttpRequest) -> HttpResponse | None:
 @login_required
 def lexicon_page(request: HttpRequest) -> HttpResponse:
     refused = _lexicon_allowed(request)
-    return refused or _lexicon_page(request, request.GET.get("concept", ""))
+    if refused:
+        return refused
+    # "Use" on a proposed term: the form to add it, filled in.
+    term = request.GET.get("term", "").strip()[:200]
+    proposed = (
+        {"text": term, "note": _("Proposed from the labels officers accepted")} if term else None
+    )
+    return _lexicon_page(request, request.GET.get("concept", ""), proposed=proposed)
+
+
+@require_POST
+@login_required
+def lexicon_proposal_dismiss(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    refused = _lexicon_allowed(request)
+    if refused:
+        return refused
+    try:
+        lexicon.proposal_dismiss(actor=request.user, proposal_id=proposal_id)  # type: ignore[arg-type]
+    except CaseError:
+        raise Http404() from None
+    messages.success(request, _("Proposal dismissed: it will not be proposed again."))
+    concept = request.POST.get("concept", "")
+    return redirect(f"{reverse('workspace:lexicon')}?{urlencode({'concept': concept})}")
 
 
 @require_POST

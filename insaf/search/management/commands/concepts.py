@@ -6,6 +6,8 @@ insaf concepts export [DIR]    # write the lexicon in use as CSV (one file per c
                                # with the concepts' names in DIR/meta/names.csv, or the terms
                                # on standard output), for review
 insaf concepts status          # where the lexicon is read from, its revision and size
+insaf concepts propose         # mine the labels officers accepted for proposed terms (the
+                               # background jobs do it every night), shown on the lexicon page
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from insaf.core.commands import InsafCommand
-from insaf.search import lexicon
+from insaf.search import lexicon, proposals
 from insaf.text.concepts import LexiconError
 
 
@@ -30,11 +32,12 @@ class Command(InsafCommand):
     help = gettext_lazy(
         "The concept lexicon: `insaf concepts load` copies data/concepts into the database, "
         "`insaf concepts export [DIR]` writes it as CSV, `insaf concepts status` tells where it "
-        "is read from."
+        "is read from, `insaf concepts propose` proposes terms from the labels officers "
+        "accepted."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["load", "export", "status"])
+        parser.add_argument("action", choices=["load", "export", "status", "propose"])
         parser.add_argument(
             "folder", nargs="?", help=_("export: a folder for one file per concept")
         )
@@ -56,6 +59,16 @@ class Command(InsafCommand):
             )
         elif action == "export":
             self._export(options["folder"])
+        elif action == "propose":
+            count = proposals.refresh()
+            self.stdout.write(
+                ngettext(
+                    "%(count)s proposed term to review on the lexicon page.",
+                    "%(count)s proposed terms to review on the lexicon page.",
+                    count,
+                )
+                % {"count": count}
+            )
         else:
             terms = lexicon.lexicon_terms()
             concepts = len({t.concept for t in terms})
