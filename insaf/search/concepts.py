@@ -349,8 +349,10 @@ CHECK_SECONDS = 30.0
 _unread: Layer | None = None
 
 
-def layer() -> Layer:
-    """The layer in use, rebuilt when the lexicon's revision changes (checked every 30 s).
+def layer(*, fresh: bool = False) -> Layer:
+    """The layer in use, rebuilt when the lexicon's revision changes (checked every 30 s, or now
+    with ``fresh``: the background rewrite of stale entries, which would otherwise write a few
+    with the lexicon before a change).
 
     A lexicon that cannot be read (data/concepts edited by hand into a wrong shape) stops neither
     intake nor search: the error is logged, naming the file, the line and the problem, and the
@@ -362,7 +364,7 @@ def layer() -> Layer:
 
     now = time.monotonic()
     held = _layer
-    if held is not None and now - held[1] < CHECK_SECONDS:
+    if held is not None and not fresh and now - held[1] < CHECK_SECONDS:
         return held[2]
     with _lock:
         current = revision()

@@ -263,9 +263,9 @@ def catch_up(seconds: float, state: dict[str, Any], batch: int = REFRESH_BATCH) 
     the next in the same process, where the walk through the entries stopped and whether it
     found none left for the current version: then the entries are looked at again only when
     the version changes (a lexicon change, a release) or a day later (an older release's process
-    still writing during an upgrade). A process that has not yet seen a lexicon change
-    (``layer`` looks every 30 seconds) may rewrite a few entries with the lexicon before it:
-    they are then stale to the new one, and rewritten again."""
+    still writing during an upgrade). The lexicon's revision is looked at first (not after up to
+    30 seconds, as searches do), so the entries are rewritten with the lexicon as it is now."""
+    layer(fresh=True)
     version = entry_version()
     now = time.monotonic()
     if state.get("version") != version or now - state.get("walked", now) > 86_400:

@@ -384,3 +384,24 @@ def test_a_concept_added_twice_at_once_is_refused_the_second_time(
     assert LexiconConcept.objects.get(code="curfew").name_en == "Curfew"
     assert lexicon.revision() == revision
     assert Event.objects.filter(verb=Verb.LEXICON_CONCEPT_ADDED).count() == 1
+
+
+def test_the_background_rewrite_uses_a_lexicon_change_at_once(
+    file_case: FileCase, jordan: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A term added a moment ago: the background job rewrites the older cases with it, though
+    this process's searches would look at the revision only 30 seconds later."""
+    from insaf.search import indexing
+    from insaf.search.models import SearchEntry
+
+    case = file_case(TEXT)
+    monkeypatch.setattr(concepts, "CHECK_SECONDS", 30.0)
+    old = indexing.entry_version()
+    lexicon.concept_term_add(
+        actor=jordan.staff[Role.NATIONAL_ADMIN], concept="bribery", lang="ar-lev", text=NEW_WORD
+    )
+    assert indexing.entry_version() == old  # searches: not yet
+    assert indexing.catch_up(60, {}) >= 1
+    entry = SearchEntry.objects.get(pk=case.pk)
+    assert entry.version != old and entry.version == indexing.entry_version()
+    assert concepts.concept_token("bribery") in entry.alt.split()
