@@ -347,9 +347,16 @@ def concept_change(
     *, actor: User, code: str, names: dict[str, str], labels: list[str]
 ) -> LexiconConcept:
     """A concept's names and labels changed (its code and terms stay)."""
+    from insaf.search.concepts import CONTEXT_CONCEPTS
+
     if code not in concept_names():
         raise InvalidInput(fields={"code": _("Unknown concept.")})
     names, spec, errors = _concept_fields(names, labels, other_than=code)
+    if spec and code in CONTEXT_CONCEPTS:
+        errors["labels"] = _(
+            "A context concept (personnel, custody, metaphor, third party) shapes triage and "
+            "stands for no label in search."
+        )
     if errors:
         raise InvalidInput(fields=errors)
     _ensure_loaded(actor)

@@ -65,7 +65,7 @@ from insaf.complaints.services.attachments import (
 from insaf.complaints.services.workflow import transitions_for
 from insaf.core.models import Country
 from insaf.search import lexicon
-from insaf.search.concepts import LABEL_FACETS, UNREADABLE, Concept
+from insaf.search.concepts import CONTEXT_CONCEPTS, LABEL_FACETS, UNREADABLE, Concept
 from insaf.search.models import ConceptTerm
 from insaf.search.query import QueryError
 from insaf.search.services import Filters, search
@@ -845,6 +845,7 @@ def _lexicon_page(
                 for p in (lexicon.proposals_for(shown) if shown else [])
             ],
             "shown": shown,
+            "context": bool(shown and shown.code in CONTEXT_CONCEPTS),
             "shown_labels": [label_names.get(label, label[1]) for label in shown.labels]
             if shown
             else [],

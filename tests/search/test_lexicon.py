@@ -405,3 +405,19 @@ def test_the_background_rewrite_uses_a_lexicon_change_at_once(
     entry = SearchEntry.objects.get(pk=case.pk)
     assert entry.version != old and entry.version == indexing.entry_version()
     assert concepts.concept_token("bribery") in entry.alt.split()
+
+
+def test_a_context_concept_is_renamed_but_stands_for_no_label(jordan: Org) -> None:
+    actor = jordan.staff[Role.NATIONAL_ADMIN]
+    names = concepts.read_names(lexicon.folder() / "meta" / "names.csv")["personnel"].names
+    with pytest.raises(InvalidInput) as refused:
+        lexicon.concept_change(
+            actor=actor, code="personnel", names=names, labels=["category:misconduct"]
+        )
+    assert set(refused.value.fields) == {"labels"}
+    renamed = {**names, "en": "Security personnel"}
+    lexicon.concept_change(actor=actor, code="personnel", names=renamed, labels=[])
+    assert lexicon.concept_names()["personnel"].names["en"] == "Security personnel"
+    admin = sign_in_with_second_factor(Client(), actor)
+    page = admin.get("/work/lexicon/?concept=personnel").content.decode()
+    assert 'id="change-concept"' in page and 'name="categories"' not in page
