@@ -949,21 +949,15 @@ def lexicon_concept_add(request: HttpRequest) -> HttpResponse:
         return refused
     choices = _concept_choices(request)
     form = ConceptForm(request.POST, new=True, prefix="new")
-    shown = request.POST.get("shown", "")
-    if form.is_valid():
-        try:
-            added = lexicon.concept_add(actor=request.user, **form.service_arguments())  # type: ignore[arg-type]
-        except CaseError as error:
-            for field, message in error.fields.items():
-                _form_error(form, field, message)
-        except UNREADABLE as error:  # the first concept added loads the files
-            form.add_error(None, _files_problem(error))
-        else:
-            messages.success(
-                request, _("Concept added. Add its terms below: it finds cases through them.")
-            )
-            return redirect(f"{reverse('workspace:lexicon')}?concept={added.code}")
-    return _lexicon_page(request, shown, status=422, choices=choices, new_concept_form=form)
+    added = _concept_saved(
+        form,
+        lambda: lexicon.concept_add(actor=request.user, **form.service_arguments()),  # type: ignore[arg-type]
+    )
+    if added is None:
+        shown = request.POST.get("shown", "")
+        return _lexicon_page(request, shown, status=422, choices=choices, new_concept_form=form)
+    messages.success(request, _("Concept added. Add its terms below: it finds cases through them."))
+    return redirect(f"{reverse('workspace:lexicon')}?concept={added.code}")
 
 
 @require_POST
@@ -976,27 +970,36 @@ def lexicon_concept_change(request: HttpRequest, code: str) -> HttpResponse:
     if code not in {known for known, _name in choices}:
         raise Http404()
     form = ConceptForm(request.POST, new=False)
-    if form.is_valid():
-        try:
-            lexicon.concept_change(actor=request.user, code=code, **form.service_arguments())  # type: ignore[arg-type]
-        except CaseError as error:
-            for field, message in error.fields.items():
-                _form_error(form, field, message)
-        except UNREADABLE as error:
-            form.add_error(None, _files_problem(error))
-        else:
-            messages.success(
-                request, _("Concept changed. Searches use its names and labels at once.")
-            )
-            return redirect(f"{reverse('workspace:lexicon')}?concept={code}")
-    return _lexicon_page(request, code, status=422, choices=choices, concept_form=form)
+    changed = _concept_saved(
+        form,
+        lambda: lexicon.concept_change(
+            actor=request.user,  # type: ignore[arg-type]
+            code=code,
+            **form.service_arguments(),
+        ),
+    )
+    if changed is None:
+        return _lexicon_page(request, code, status=422, choices=choices, concept_form=form)
+    messages.success(request, _("Concept changed. Searches use its names and labels at once."))
+    return redirect(f"{reverse('workspace:lexicon')}?concept={code}")
 
 
-def _form_error(form: ConceptForm, field: str, message: str) -> None:
-    """A service's error on the form: on its field ("labels" on the categories), else on the
-    form."""
-    field = "categories" if field == "labels" else field
-    form.add_error(field if field in form.fields else None, str(message))
+def _concept_saved(form: ConceptForm, save: Callable[[], Any]) -> Any | None:
+    """What ``save`` (a lexicon service call) returns for a valid ``form``; None when the form
+    or the service refused it, with the service's errors on the form ("labels" on the
+    categories), or the files' problem when the lexicon files cannot be read (the first change
+    loads them)."""
+    if not form.is_valid():
+        return None
+    try:
+        return save()
+    except CaseError as error:
+        for field, message in error.fields.items():
+            field = "categories" if field == "labels" else field
+            form.add_error(field if field in form.fields else None, str(message))
+    except UNREADABLE as error:
+        form.add_error(None, _files_problem(error))
+    return None
 
 
 @require_POST
