@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import Server
 from tests.browser.test_pages import assert_accessible, sign_in, totp
 from tests.browser.test_portal_pages import PHONE, file_anonymously, fits, in_language
+from tests.servers import insaf_ok, server_env
 
 pytestmark = pytest.mark.browser
 
@@ -139,6 +140,18 @@ def test_a_case_from_filing_to_rating(
     screenshot(officer, "dashboard-en")
 
 
+_PROPOSAL = """
+from django.utils import timezone
+from insaf.search.models import TermProposal
+
+TermProposal.objects.get_or_create(
+    label="category:torture_ill_treatment",
+    key="طبيب شرعي",
+    defaults={"text": "طبيب شرعي", "cases": 5, "share": 0.8, "updated_at": timezone.now()},
+)
+"""
+
+
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_administration_pages_are_accessible(
     language: str,
@@ -149,9 +162,18 @@ def test_administration_pages_are_accessible(
     page = open_page(demo_server)
     in_language(page, demo_server, language)
     sign_in(page, "natadmin", demo_server.password)
+    # A term proposed from the labels officers accepted, shown beside the concepts of its label.
+    insaf_ok(
+        server_env(demo_server.var_dir, {"INSAF_DEMO": "1"}),
+        "shell",
+        "-c",
+        _PROPOSAL,
+    )
     page.locator("#nav-lexicon").click()
     expect(page.locator("#terms tbody tr")).not_to_have_count(0)
     assert_accessible(page, f"lexicon page ({language})")
+    page.goto("/work/lexicon/?concept=torture")
+    expect(page.locator("#proposals")).to_contain_text("طبيب شرعي")
     # The concept's forms, opened: its names and labels, and a new concept.
     page.locator("#concept summary").click()
     page.locator("#new-concept-heading + details summary").click()
