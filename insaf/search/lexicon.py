@@ -261,18 +261,22 @@ def concept_term_switch(*, actor: User, term_id: int, active: bool) -> ConceptTe
 
 
 def _concept_fields(
-    names: dict[str, str], labels: list[str], *, other_than: str | None
+    names: dict[str, str],
+    labels: list[str],
+    known: dict[str, Concept],
+    *,
+    other_than: str | None,
 ) -> tuple[dict[str, str], str, dict[str, str]]:
     """The names stripped, the labels as names.csv writes them, and what is wrong (field →
-    message): each name given, short, on one line, and no other concept's in its language;
-    each label one of the contract."""
+    message): each name given, short, on one line, and no other concept's (of ``known``) in its
+    language; each label one of the contract."""
     from insaf.search.concepts import LayerError, parse_labels
 
     errors: dict[str, str] = {}
     names = {lang: (names.get(lang) or "").strip() for lang in ("ar", "en", "fr")}
     taken = {
         (lang, name.casefold())
-        for code, concept in concept_names().items()
+        for code, concept in known.items()
         if code != other_than
         for lang, name in concept.names.items()
     }
@@ -306,13 +310,14 @@ def concept_add(
     from insaf.search.concepts import CONTEXT_CONCEPTS, concept_token
 
     code = code.strip()
-    names, spec, errors = _concept_fields(names, labels, other_than=None)
+    known = concept_names()
+    names, spec, errors = _concept_fields(names, labels, known, other_than=None)
     if not CODE.match(code) or len(code) > CODE_MAX or code.startswith("label_"):
         errors["code"] = _(
             "Use lower-case Latin letters, words joined by _ (at most %(max)d characters)."
         ) % {"max": CODE_MAX}
     else:
-        tokens = {concept_token(c) for c in (*concept_names(), *CONTEXT_CONCEPTS)}
+        tokens = {concept_token(c) for c in (*known, *CONTEXT_CONCEPTS)}
         if concept_token(code) in tokens:
             errors["code"] = _("A concept with this code is already in the lexicon.")
     if errors:
@@ -349,9 +354,10 @@ def concept_change(
     """A concept's names and labels changed (its code and terms stay)."""
     from insaf.search.concepts import CONTEXT_CONCEPTS
 
-    if code not in concept_names():
+    known = concept_names()
+    if code not in known:
         raise InvalidInput(fields={"code": _("Unknown concept.")})
-    names, spec, errors = _concept_fields(names, labels, other_than=code)
+    names, spec, errors = _concept_fields(names, labels, known, other_than=code)
     if spec and code in CONTEXT_CONCEPTS:
         errors["labels"] = _(
             "A context concept (personnel, custody, metaphor, third party) shapes triage and "

@@ -163,6 +163,10 @@ def refresh() -> int:
     from insaf.search.models import TermProposal
 
     current = layer()
+    if not current.lexicon.terms:
+        # A process that could not read the lexicon (logged by ``layer``): every case would look
+        # missed, and every word proposed. The proposals are left as they are.
+        return TermProposal.objects.filter(status=TermProposal.OPEN).count()
     found = mine(accepted_cases(), current.lexicon, label_concepts(dict(concept_names())))
     now = timezone.now()
     with transaction.atomic():

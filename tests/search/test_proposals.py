@@ -126,3 +126,14 @@ def test_the_lexicon_page_shows_proposals_beside_their_concepts(
     assert tip.status == TermProposal.DISMISSED and tip.dismissed_by is not None
     assert tip.text not in admin.get("/work/lexicon/?concept=bribery").content.decode()
     assert admin.post("/work/lexicon/proposals/999999/dismiss/").status_code == 404
+
+
+def test_a_process_without_a_lexicon_proposes_nothing(
+    file_case: FileCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lexicon files could not be read when the process started: every case would look
+    missed and every word be proposed; the proposals are left as they are."""
+    _accepted(file_case, TIPS, category="corruption", label_sources={"category": "officer"})
+    monkeypatch.setattr(concepts, "layer", lambda **_: concepts.Layer([], {}))
+    assert proposals.refresh() == 0
+    assert not TermProposal.objects.exists()
