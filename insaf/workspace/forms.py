@@ -241,7 +241,7 @@ class ConceptForm(forms.Form):
     )
     grave = forms.MultipleChoiceField(
         label=_("Grave"),
-        choices=[("grave:1", _("Grave allegation"))],
+        choices=[("grave:1", _("Grave human-rights allegation"))],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -65,13 +65,19 @@ from insaf.complaints.services.attachments import (
 from insaf.complaints.services.workflow import transitions_for
 from insaf.core.models import Country
 from insaf.search import lexicon
-from insaf.search.concepts import CONTEXT_CONCEPTS, LABEL_FACETS, UNREADABLE, Concept
+from insaf.search.concepts import (
+    CONTEXT_CONCEPTS,
+    LABEL_FACETS,
+    UNREADABLE,
+    Concept,
+    label_name,
+)
 from insaf.search.models import ConceptTerm
 from insaf.search.query import QueryError
 from insaf.search.services import Filters, search
 from insaf.search.similar import case_link, case_merge, links_of, similar_cases
 from insaf.text.concepts import LexiconError, read_terms
-from insaf.triage.labels import Category, Vulnerable, vulnerable_mask
+from insaf.triage.labels import Vulnerable, vulnerable_mask
 from insaf.workspace import charts, dashboard
 from insaf.workspace.evidence import marked
 from insaf.workspace.forms import (
@@ -780,15 +786,10 @@ def _lexicon_page(
     known = {code for code, _name in choices}
     concept = concept if concept in known else (choices[0][0] if choices else "")
     shown = lexicon.concept_names().get(concept) if concept else None
-    label_names = {
-        **{("c", v): name for v, name in Category.choices},
-        **{("v", v): name for v, name in Vulnerable.choices},
-        ("g", "1"): _("Grave allegation"),
-    }
 
-    def label_name(spec: str) -> str:
+    def named(spec: str) -> str:  # "category:corruption" → its name
         kind, _colon, value = spec.partition(":")
-        return str(label_names.get((LABEL_FACETS.get(kind, ""), value), spec))
+        return label_name(LABEL_FACETS.get(kind, ""), value)
 
     stored = lexicon.in_database()
     languages = dict(LANGUAGE_CHOICES)
@@ -838,7 +839,7 @@ def _lexicon_page(
                 {
                     "pk": p.pk,
                     "text": p.text,
-                    "label": label_name(p.label),
+                    "label": named(p.label),
                     "cases": p.cases,
                     "share": round(100 * p.share),
                 }
@@ -846,9 +847,7 @@ def _lexicon_page(
             ],
             "shown": shown,
             "context": bool(shown and shown.code in CONTEXT_CONCEPTS),
-            "shown_labels": [label_names.get(label, label[1]) for label in shown.labels]
-            if shown
-            else [],
+            "shown_labels": [label_name(*label) for label in shown.labels] if shown else [],
             "concept_form": concept_form
             or (ConceptForm(initial=ConceptForm.initial_for(shown), new=False) if shown else None),
             "new_concept_form": new_concept_form or ConceptForm(new=True, prefix="new"),

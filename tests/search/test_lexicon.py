@@ -337,7 +337,7 @@ def test_the_lexicon_page_adds_and_changes_concepts(jordan: Org) -> None:
     curfew = LexiconConcept.objects.get(code="curfew")
     assert curfew.labels == "category:misconduct grave:1" and curfew.changed_by is not None
     page = admin.get("/work/lexicon/?concept=curfew").content.decode()
-    assert "Couvre-feu" in page and "ادعاء جسيم" in page  # the administrator's language
+    assert "Couvre-feu" in page and "ادعاء جسيم بانتهاك" in page  # the administrator's language
     changed = admin.post(
         "/work/lexicon/concepts/curfew/",
         {"name_ar": CURFEW["ar"], "name_en": "Night curfew", "name_fr": CURFEW["fr"]},
