@@ -37,6 +37,7 @@ PER_LABEL = 40
 SAMPLE = 20_000
 # A word's stem shorter than this is not proposed alone (it may be in a pair).
 MIN_STEM = 3
+TEXT_MAX = 200  # as a term's text (lexicon.TEXT_MAX)
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,8 @@ def mine(
             if share < MIN_SHARE:
                 continue
             text = written[key].most_common(1)[0][0]
-            if lexicon.find(text):
-                continue
+            if len(text) > TEXT_MAX or len(key) > TEXT_MAX or lexicon.find(text):
+                continue  # a web address, a run of letters; or already a term
             chosen.append(Candidate(label, key, text, count, round(share, 3)))
         proposals += chosen
     return proposals

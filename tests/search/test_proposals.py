@@ -50,6 +50,7 @@ def test_words_that_recur_where_the_lexicon_misses_a_label_are_proposed() -> Non
         ("الشرطي ما سجل البلاغ", set()),  # no accepted label: counts where the words occur
         ("طلب سليمان ٢٠٠ دينار إكرامية", corruption),
         ("سليمان طلب ٢٠٠ دينار", corruption),
+        *[(f"{'ب' * 120} {'ت' * 120}", corruption) for _ in range(3)],  # longer than a term
     ]
     found = proposals.mine(cases, small, {"category:corruption": {"bribery"}})
     by_text = {c.text: c for c in found}
@@ -58,6 +59,7 @@ def test_words_that_recur_where_the_lexicon_misses_a_label_are_proposed() -> Non
     assert tip.text in {"إكرامية", "الإكرامية"}  # the form the cases write most often
     assert not any(c.isdigit() for t in by_text for c in t)  # amounts, ages, dates
     assert "سليمان" not in by_text  # in two cases: below MIN_CASES (a name)
+    assert all(len(t) <= lexicon.TEXT_MAX for t in by_text)
     # In three missed cases, but also in three of other labels or none: 4 of 7 carry it.
     assert not any("الشرطي" in t for t in by_text)
     assert not any("رشوة" in t or "الشاي" in t for t in by_text)  # already terms
