@@ -18,14 +18,19 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from insaf.search.lexicon import TEXT_MAX
 from insaf.text import word_spans
 from insaf.text.analysis import analyze
 from insaf.text.concepts import Lexicon
+
+if TYPE_CHECKING:
+    from insaf.search.concepts import Concept
 
 # A proposal recurs in at least this many accepted cases of its label that the lexicon misses...
 MIN_CASES = 3
@@ -37,7 +42,6 @@ PER_LABEL = 40
 SAMPLE = 20_000
 # A word's stem shorter than this is not proposed alone (it may be in a pair).
 MIN_STEM = 3
-TEXT_MAX = 200  # as a term's text (lexicon.TEXT_MAX)
 
 
 @dataclass(frozen=True)
@@ -113,14 +117,14 @@ def mine(
     return proposals
 
 
-def label_concepts(concepts: dict[str, object]) -> dict[str, set[str]]:
+def label_concepts(concepts: dict[str, Concept]) -> dict[str, set[str]]:
     """Each category and vulnerable-group label → the concepts that stand for it (names.csv),
-    context concepts left out."""
-    from insaf.search.concepts import CONTEXT_CONCEPTS, Concept, label_spec
+    context concepts and labels' stand-ins (query words only) left out."""
+    from insaf.search.concepts import CONTEXT_CONCEPTS, label_spec
 
     mapping: dict[str, set[str]] = defaultdict(set)
     for code, concept in concepts.items():
-        if code in CONTEXT_CONCEPTS or not isinstance(concept, Concept):
+        if code in CONTEXT_CONCEPTS or concept.label_only:
             continue
         for label in concept.labels:
             if label[0] in ("c", "v"):
@@ -160,7 +164,6 @@ def refresh() -> int:
     updated, those no longer found (now terms, or no longer recurring) removed; dismissed ones
     stay dismissed. The number of open proposals."""
     from insaf.search.concepts import layer
-    from insaf.search.lexicon import concept_names
     from insaf.search.models import TermProposal
 
     current = layer()
@@ -168,7 +171,7 @@ def refresh() -> int:
         # A process that could not read the lexicon (logged by ``layer``): every case would look
         # missed, and every word proposed. The proposals are left as they are.
         return TermProposal.objects.filter(status=TermProposal.OPEN).count()
-    found = mine(accepted_cases(), current.lexicon, label_concepts(dict(concept_names())))
+    found = mine(accepted_cases(), current.lexicon, label_concepts(current.concepts))
     now = timezone.now()
     with transaction.atomic():
         kept = {(p.label, p.key): p for p in TermProposal.objects.select_for_update()}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from insaf.accounts.models import User
 from insaf.complaints.enums import Status
 from insaf.complaints.services.workflow import MESSAGE_MAX
+from insaf.search.concepts import Concept, label_spec
 from insaf.triage.labels import Category, Kind, Priority, Vulnerable
 
 ANY = [("", _("Any"))]
@@ -254,9 +255,8 @@ class ConceptForm(forms.Form):
         _styled(self)
 
     @staticmethod
-    def initial_for(concept: Any) -> dict[str, Any]:
-        """The form's values for a concept of the lexicon (insaf.search.concepts.Concept)."""
-        from insaf.search.concepts import label_spec
+    def initial_for(concept: Concept) -> dict[str, Any]:
+        """The form's values for a concept of the lexicon."""
 
         specs = [label_spec(label) for label in concept.labels]
         return {

@@ -745,12 +745,9 @@ def dashboard_export(request: HttpRequest, extension: str) -> HttpResponse:
 # --- The concept lexicon -------------------------------------------------------------------------
 
 
-def _concept_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    """The concepts an administrator can choose, by name; none, with the problem shown, when
-    the names file does not follow the format."""
-    return sorted(
-        ((code, c.name()) for code, c in _concepts(request).items()), key=lambda pair: pair[1]
-    )
+def _concept_choices(concepts: dict[str, Concept]) -> list[tuple[str, str]]:
+    """The concepts an administrator can choose, by name."""
+    return sorted(((code, c.name()) for code, c in concepts.items()), key=lambda pair: pair[1])
 
 
 def _concepts(request: HttpRequest) -> dict[str, Concept]:
@@ -776,16 +773,16 @@ def _lexicon_page(
     concept: str,
     form: ConceptTermForm | None = None,
     status: int = 200,
-    choices: list[tuple[str, str]] | None = None,
+    concepts: dict[str, Concept] | None = None,
     concept_form: ConceptForm | None = None,
     new_concept_form: ConceptForm | None = None,
     proposed: dict[str, str] | None = None,
 ) -> HttpResponse:
-    if choices is None:
-        choices = _concept_choices(request)
-    known = {code for code, _name in choices}
-    concept = concept if concept in known else (choices[0][0] if choices else "")
-    shown = lexicon.concept_names().get(concept) if concept else None
+    if concepts is None:
+        concepts = _concepts(request)
+    choices = _concept_choices(concepts)
+    concept = concept if concept in concepts else (choices[0][0] if choices else "")
+    shown = concepts.get(concept)
 
     def named(spec: str) -> str:  # "category:corruption" → its name
         kind, _colon, value = spec.partition(":")
@@ -897,20 +894,21 @@ def lexicon_add(request: HttpRequest) -> HttpResponse:
     refused = _lexicon_allowed(request)
     if refused:
         return refused
-    choices = _concept_choices(request)  # read once: a problem with them is shown once
+    concepts = _concepts(request)  # read once: a problem with them is shown once
+    choices = _concept_choices(concepts)
     form = ConceptTermForm(request.POST, concepts=choices)
     concept = request.POST.get("concept", "")
     if not form.is_valid():
-        return _lexicon_page(request, concept, form, status=422, choices=choices)
+        return _lexicon_page(request, concept, form, status=422, concepts=concepts)
     try:
         lexicon.concept_term_add(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
     except CaseError as error:
         for field, message in error.fields.items():
             form.add_error(field if field in form.fields else None, str(message))
-        return _lexicon_page(request, concept, form, status=422, choices=choices)
+        return _lexicon_page(request, concept, form, status=422, concepts=concepts)
     except UNREADABLE as error:  # the first term added loads the files
         form.add_error(None, _files_problem(error))
-        return _lexicon_page(request, concept, form, status=422, choices=choices)
+        return _lexicon_page(request, concept, form, status=422, concepts=concepts)
     messages.success(
         request,
         _(
@@ -946,7 +944,7 @@ def lexicon_concept_add(request: HttpRequest) -> HttpResponse:
     refused = _lexicon_allowed(request)
     if refused:
         return refused
-    choices = _concept_choices(request)
+    concepts = _concepts(request)
     form = ConceptForm(request.POST, new=True, prefix="new")
     added = _concept_saved(
         form,
@@ -954,7 +952,7 @@ def lexicon_concept_add(request: HttpRequest) -> HttpResponse:
     )
     if added is None:
         shown = request.POST.get("shown", "")
-        return _lexicon_page(request, shown, status=422, choices=choices, new_concept_form=form)
+        return _lexicon_page(request, shown, status=422, concepts=concepts, new_concept_form=form)
     messages.success(request, _("Concept added. Add its terms below: it finds cases through them."))
     return redirect(f"{reverse('workspace:lexicon')}?concept={added.code}")
 
@@ -965,8 +963,8 @@ def lexicon_concept_change(request: HttpRequest, code: str) -> HttpResponse:
     refused = _lexicon_allowed(request)
     if refused:
         return refused
-    choices = _concept_choices(request)
-    if code not in {known for known, _name in choices}:
+    concepts = _concepts(request)
+    if code not in concepts:
         raise Http404()
     form = ConceptForm(request.POST, new=False)
     changed = _concept_saved(
@@ -978,7 +976,7 @@ def lexicon_concept_change(request: HttpRequest, code: str) -> HttpResponse:
         ),
     )
     if changed is None:
-        return _lexicon_page(request, code, status=422, choices=choices, concept_form=form)
+        return _lexicon_page(request, code, status=422, concepts=concepts, concept_form=form)
     messages.success(request, _("Concept changed. Searches use its names and labels at once."))
     return redirect(f"{reverse('workspace:lexicon')}?concept={code}")
 
