@@ -72,7 +72,7 @@ FORMAT = 3
 FEATURES = (
     "chars3-5,tokens,bigrams,concepts+contexts,ages,lang;3;by-occurrence;grave-cues;match2;wilson"
     ";grave-stack;self-woman;ages2;group-concepts;self-woman2;ages3"
-    ";dialect-present;qaf-digits;final-hamza"
+    ";dialect-present;qaf-digits;final-hamza;dual"
 )
 
 # A word that states an age by itself ("15", "١٥", "70ans"), and the words around a number that
@@ -1056,8 +1056,17 @@ def _fit_binary(features: sparse.csr_matrix, labels: list[bool], name: str) -> H
     if len(set(labels)) < 2:
         constant = 1e3 if labels and labels[0] else -1e3
         return Head((name,), sparse.csr_matrix((1, features.shape[1])), np.array([constant]))
+    # The dual problem: with far fewer texts than features (8,000 against 500,000) liblinear
+    # solves it about seven times faster than the primal one, to the same optimum (probabilities
+    # within 1e-4 on the development set). Its coordinate descent visits the texts in a random
+    # order: seeded, so that the same data gives the same model.
     model = LogisticRegression(
-        C=C_BINARY, solver="liblinear", max_iter=500, class_weight="balanced"
+        C=C_BINARY,
+        solver="liblinear",
+        dual=True,
+        random_state=0,
+        max_iter=1000,
+        class_weight="balanced",
     )
     model.fit(features, labels)
     return Head((name,), sparse.csr_matrix(model.coef_), np.asarray(model.intercept_))
