@@ -2,6 +2,9 @@
 
 PostgreSQL is used when DATABASE_URL names it, or when a server answers at 127.0.0.1:5432 (user
 postgres). In CI (CI=true) an unreachable PostgreSQL is a failure, not a skip.
+
+Each run spreads its tests over one worker process per core (pytest-xdist); INSAF_TEST_WORKERS sets
+another number (1: no workers, the tests run in this process's child alone, in order).
 """
 
 from __future__ import annotations
@@ -30,12 +33,23 @@ def postgres_url() -> str | None:
         return None
 
 
+def workers(extra: list[str]) -> list[str]:
+    """pytest-xdist's options: a worker per core unless INSAF_TEST_WORKERS or the arguments say
+    otherwise. Tests sharing an expensive session fixture stay in one worker (tests/conftest.py)."""
+    chosen = any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in extra)
+    if chosen or "no:xdist" in extra:
+        return []
+    wanted = os.environ.get("INSAF_TEST_WORKERS", "").strip()
+    count = int(wanted) if wanted.isdigit() else len(os.sched_getaffinity(0))
+    return ["-n", str(count), "--dist", "loadgroup"] if count > 1 else []
+
+
 def run(backend: str, database_url: str, extra: list[str]) -> tuple[int, dict[str, int]]:
     print(f"\n=== Test suite on {backend} ===", flush=True)
     env = dict(os.environ, DATABASE_URL=database_url)
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.xml"
-        args = [sys.executable, "-m", "pytest", f"--junitxml={report}", *extra]
+        args = [sys.executable, "-m", "pytest", f"--junitxml={report}", *workers(extra), *extra]
         if backend == "postgresql":
             # The browser tests drive a server with its own SQLite database; once is enough.
             args += ["-m", "not browser"]

@@ -22,6 +22,36 @@ from insaf.core.enums import AgencyType, UnitType
 from insaf.core.models import Agency, Country, Unit
 from tests.servers import run_insaf
 
+# Tests that share an expensive session fixture run in one worker when the suite runs in
+# parallel (scripts/run_tests.py: pytest-xdist, --dist loadgroup): the browser tests' servers and
+# Chromium, and the development set's model, so that the other workers go on with the rest instead
+# of starting the same servers or waiting for the model. The model's group comes first: its worker
+# trains (a minute or more) while the others take everything else.
+SHARED_FIXTURE_GROUPS = {"chromium": "browser", "trained": "triage-model"}
+FIRST_GROUP = "triage-model"
+
+
+def _in_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")  # set by pytest-xdist in its worker processes
+
+
+def _group(item: pytest.Item) -> str | None:
+    names = getattr(item, "fixturenames", ())
+    return next((g for fixture, g in SHARED_FIXTURE_GROUPS.items() if fixture in names), None)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    # Marked as collected, before any plugin's reordering reads the marks.
+    group = _group(item)
+    if group is not None and _in_worker(item.config):
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _in_worker(config):
+        items.sort(key=lambda item: _group(item) != FIRST_GROUP)  # stable: the rest keep order
+
 
 @dataclass
 class Org:

@@ -152,9 +152,11 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium(chromium_path: Path) -> Iterator[Browser]:
-    """A headless Chromium driven through playwright's sync API."""
+    """A headless Chromium driven through playwright's sync API, closed when the tests leave this
+    folder: while it is open, the thread runs playwright's event loop, and Django refuses database
+    work in a thread with a running loop (a worker of a parallel run goes on to other tests)."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import shutil
 from collections.abc import Iterator
@@ -39,20 +40,24 @@ def trained(
     cache = request.config.cache
     folder = cache.mkdir("triage-model") if cache is not None else tmp_path_factory.mktemp("cache")
     kept = folder / name
-    model = None
-    if kept.is_dir():
-        try:
-            model = TriageModel.load(next(kept.glob("triage-*.npz")))
-        except (StopIteration, OSError, ValueError, KeyError):
-            model = None  # not there, or damaged: train again
-    if model is None:
-        model = train(items, terms)
-        for stale in folder.iterdir():
-            shutil.rmtree(stale, ignore_errors=True)
-        partial = folder / f"{name}.partial"
-        partial.mkdir()
-        model.save(partial)
-        partial.rename(kept)  # complete, or not there at all
+    # The suite's workers (and the two databases' runs) share the cache: the first to come
+    # trains while the others wait on the lock, then load what it kept.
+    with open(folder.parent / "triage-model.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        model = None
+        if kept.is_dir():
+            try:
+                model = TriageModel.load(next(kept.glob("triage-*.npz")))
+            except (StopIteration, OSError, ValueError, KeyError):
+                model = None  # not there, or damaged: train again
+        if model is None:
+            model = train(items, terms)
+            for stale in folder.iterdir():
+                shutil.rmtree(stale, ignore_errors=True)
+            partial = folder / f"{name}.partial"
+            partial.mkdir()
+            model.save(partial)
+            partial.rename(kept)  # complete, or not there at all
     path = model.save(tmp_path_factory.mktemp("triage"))
     (path.parent / "current").write_text(path.name + "\n", encoding="utf-8")
     return model, path
