@@ -183,19 +183,25 @@ def refresh() -> int:
                 if key not in fresh and p.status == TermProposal.OPEN
             ]
         ).delete()
+        added, changed = [], []
         for candidate in found:
             row = kept.get((candidate.label, candidate.key))
             if row is None:
-                TermProposal.objects.create(
-                    label=candidate.label,
-                    key=candidate.key,
-                    text=candidate.text,
-                    cases=candidate.cases,
-                    share=candidate.share,
-                    updated_at=now,
+                added.append(
+                    TermProposal(
+                        label=candidate.label,
+                        key=candidate.key,
+                        text=candidate.text,
+                        cases=candidate.cases,
+                        share=candidate.share,
+                        updated_at=now,
+                    )
                 )
             elif row.status == TermProposal.OPEN:
                 row.text, row.cases, row.share = candidate.text, candidate.cases, candidate.share
                 row.updated_at = now
-                row.save(update_fields=["text", "cases", "share", "updated_at"])
+                changed.append(row)
+        TermProposal.objects.bulk_create(added, batch_size=500)
+        fields = ["text", "cases", "share", "updated_at"]
+        TermProposal.objects.bulk_update(changed, fields, batch_size=500)
     return TermProposal.objects.filter(status=TermProposal.OPEN).count()
