@@ -40,8 +40,8 @@ def trained(
     cache = request.config.cache
     folder = cache.mkdir("triage-model") if cache is not None else tmp_path_factory.mktemp("cache")
     kept = folder / name
-    # The suite's workers (and the two databases' runs) share the cache: the first to come
-    # trains while the others wait on the lock, then load what it kept.
+    # The workers of a parallel run share the cache: the first to come trains while any other
+    # waits on the lock, then loads what it kept.
     with open(folder.parent / "triage-model.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         model = None
