@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -853,18 +854,22 @@ def _lexicon_page(
     )
 
 
-def _lexicon_allowed(request: HttpRequest) -> HttpResponse | None:
-    if not roles_of(request.user) & LEXICON_ROLES:
-        return render(request, "workspace/forbidden.html", status=403)
-    return None
+def _for_lexicon_editors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A lexicon view: signed in, and a role that edits the lexicon (else the forbidden page)."""
+
+    @wraps(view)
+    @login_required
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not roles_of(request.user) & LEXICON_ROLES:
+            return render(request, "workspace/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 @never_cache
-@login_required
+@_for_lexicon_editors
 def lexicon_page(request: HttpRequest) -> HttpResponse:
-    refused = _lexicon_allowed(request)
-    if refused:
-        return refused
     # "Use" on a proposed term: the form to add it, filled in.
     term = request.GET.get("term", "").strip()[:200]
     proposed = (
@@ -874,11 +879,8 @@ def lexicon_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@_for_lexicon_editors
 def lexicon_proposal_dismiss(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    refused = _lexicon_allowed(request)
-    if refused:
-        return refused
     try:
         lexicon.proposal_dismiss(actor=request.user, proposal_id=proposal_id)  # type: ignore[arg-type]
     except CaseError:
@@ -889,11 +891,8 @@ def lexicon_proposal_dismiss(request: HttpRequest, proposal_id: int) -> HttpResp
 
 
 @require_POST
-@login_required
+@_for_lexicon_editors
 def lexicon_add(request: HttpRequest) -> HttpResponse:
-    refused = _lexicon_allowed(request)
-    if refused:
-        return refused
     concepts = _concepts(request)  # read once: a problem with them is shown once
     choices = _concept_choices(concepts)
     form = ConceptTermForm(request.POST, concepts=choices)
@@ -920,11 +919,8 @@ def lexicon_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@_for_lexicon_editors
 def lexicon_switch(request: HttpRequest, term_id: int) -> HttpResponse:
-    refused = _lexicon_allowed(request)
-    if refused:
-        return refused
     active = request.POST.get("active") == "1"
     try:
         term = lexicon.concept_term_switch(
@@ -939,11 +935,8 @@ def lexicon_switch(request: HttpRequest, term_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@_for_lexicon_editors
 def lexicon_concept_add(request: HttpRequest) -> HttpResponse:
-    refused = _lexicon_allowed(request)
-    if refused:
-        return refused
     concepts = _concepts(request)
     form = ConceptForm(request.POST, new=True, prefix="new")
     added = _concept_saved(
@@ -958,11 +951,8 @@ def lexicon_concept_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@_for_lexicon_editors
 def lexicon_concept_change(request: HttpRequest, code: str) -> HttpResponse:
-    refused = _lexicon_allowed(request)
-    if refused:
-        return refused
     concepts = _concepts(request)
     if code not in concepts:
         raise Http404()
@@ -1000,11 +990,8 @@ def _concept_saved(form: ConceptForm, save: Callable[[], Any]) -> Any | None:
 
 
 @require_POST
-@login_required
+@_for_lexicon_editors
 def lexicon_load_files(request: HttpRequest) -> HttpResponse:
-    refused = _lexicon_allowed(request)
-    if refused:
-        return refused
     try:
         added, kept = lexicon.lexicon_load(actor=request.user)  # type: ignore[arg-type]
     except UNREADABLE as error:
@@ -1019,11 +1006,8 @@ def lexicon_load_files(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@_for_lexicon_editors
 def lexicon_export(request: HttpRequest) -> HttpResponse:
-    refused = _lexicon_allowed(request)
-    if refused:
-        return refused
     concept = request.GET.get("concept") or None
     try:
         exported = lexicon.export_csv(concept)

@@ -151,6 +151,31 @@ def test_the_lexicon_page_is_for_national_administrators(jordan: Org) -> None:
     assert NEW_WORD not in exported  # switched off
 
 
+# Every lexicon view, with the method it answers: each refuses staff without a lexicon role and
+# sends a visitor who is not signed in to the sign-in page, before it reads or changes anything.
+LEXICON_VIEWS = [
+    ("get", "/work/lexicon/?concept=bribery"),
+    ("get", "/work/lexicon/export.csv"),
+    ("post", "/work/lexicon/add/"),
+    ("post", "/work/lexicon/load/"),
+    ("post", "/work/lexicon/1/switch/"),
+    ("post", "/work/lexicon/concepts/add/"),
+    ("post", "/work/lexicon/concepts/bribery/"),
+    ("post", "/work/lexicon/proposals/1/dismiss/"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), LEXICON_VIEWS)
+def test_every_lexicon_view_is_for_its_roles_only(jordan: Org, method: str, url: str) -> None:
+    form = {"concept": "bribery", "lang": "ar", "text": NEW_WORD, "active": "0"}
+    head = sign_in_with_second_factor(Client(), jordan.staff[Role.UNIT_HEAD])
+    assert getattr(head, method)(url, form).status_code == 403
+    visitor = getattr(Client(), method)(url, form)
+    assert visitor.status_code == 302 and "/login" in visitor["Location"]
+    assert not ConceptTerm.objects.exists()  # nothing loaded or added
+    assert not Event.objects.filter(verb__startswith="search.lexicon").exists()
+
+
 def test_export_writes_files_in_the_lexicon_format(tmp_path: object, jordan: Org) -> None:
     from pathlib import Path
 
