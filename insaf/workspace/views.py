@@ -98,6 +98,7 @@ from insaf.workspace.forms import (
     TransitionForm,
 )
 
+View = Callable[..., HttpResponse]
 PAGE = 50
 
 # What the officer sees on each transition's button.
@@ -656,8 +657,21 @@ UNIT_COLUMNS: list[tuple[str, Any]] = [
 ]
 
 
-def _may_see_dashboard(user: User) -> bool:
-    return bool(roles_of(user) & DASHBOARD_ROLES)
+def _for_roles(roles: frozenset[Role]) -> Callable[[View], View]:
+    """A page for signed-in staff holding one of ``roles``; the others get the forbidden page
+    (before the view reads anything)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        @login_required
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not roles_of(request.user) & roles:
+                return render(request, "workspace/forbidden.html", status=403)
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
 
 
 def _weeks(request: HttpRequest) -> int:
@@ -668,11 +682,9 @@ def _weeks(request: HttpRequest) -> int:
 
 
 @never_cache
-@login_required
+@_for_roles(DASHBOARD_ROLES)
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if not _may_see_dashboard(user):
-        return render(request, "workspace/forbidden.html", status=403)
     weeks = _weeks(request)
     found = dashboard.figures(user, weeks=weeks)
     rtl = translation.get_language_bidi()
@@ -706,15 +718,13 @@ def _unit_table(user: User, weeks: int) -> tuple[list[str], list[list[Any]]]:
 
 
 @never_cache
-@login_required
+@_for_roles(DASHBOARD_ROLES)
 def dashboard_export(request: HttpRequest, extension: str) -> HttpResponse:
     """The per-unit table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the
     Arabic) or XLSX (right to left when the page is)."""
     user: User = request.user  # type: ignore[assignment]
     if extension not in {"csv", "xlsx"}:
         raise Http404()
-    if not _may_see_dashboard(user):
-        return render(request, "workspace/forbidden.html", status=403)
     header, body = _unit_table(user, _weeks(request))
     stamp = timezone.now().strftime("%Y%m%d")
     if extension == "csv":
@@ -854,21 +864,8 @@ def _lexicon_page(
     )
 
 
-def _for_lexicon_editors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A lexicon view: signed in, and a role that edits the lexicon (else the forbidden page)."""
-
-    @wraps(view)
-    @login_required
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not roles_of(request.user) & LEXICON_ROLES:
-            return render(request, "workspace/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return checked
-
-
 @never_cache
-@_for_lexicon_editors
+@_for_roles(LEXICON_ROLES)
 def lexicon_page(request: HttpRequest) -> HttpResponse:
     # "Use" on a proposed term: the form to add it, filled in.
     term = request.GET.get("term", "").strip()[:200]
@@ -879,7 +876,7 @@ def lexicon_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_for_lexicon_editors
+@_for_roles(LEXICON_ROLES)
 def lexicon_proposal_dismiss(request: HttpRequest, proposal_id: int) -> HttpResponse:
     try:
         lexicon.proposal_dismiss(actor=request.user, proposal_id=proposal_id)  # type: ignore[arg-type]
@@ -891,7 +888,7 @@ def lexicon_proposal_dismiss(request: HttpRequest, proposal_id: int) -> HttpResp
 
 
 @require_POST
-@_for_lexicon_editors
+@_for_roles(LEXICON_ROLES)
 def lexicon_add(request: HttpRequest) -> HttpResponse:
     concepts = _concepts(request)  # read once: a problem with them is shown once
     choices = _concept_choices(concepts)
@@ -919,7 +916,7 @@ def lexicon_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_for_lexicon_editors
+@_for_roles(LEXICON_ROLES)
 def lexicon_switch(request: HttpRequest, term_id: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
     try:
@@ -935,7 +932,7 @@ def lexicon_switch(request: HttpRequest, term_id: int) -> HttpResponse:
 
 
 @require_POST
-@_for_lexicon_editors
+@_for_roles(LEXICON_ROLES)
 def lexicon_concept_add(request: HttpRequest) -> HttpResponse:
     concepts = _concepts(request)
     form = ConceptForm(request.POST, new=True, prefix="new")
@@ -951,7 +948,7 @@ def lexicon_concept_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_for_lexicon_editors
+@_for_roles(LEXICON_ROLES)
 def lexicon_concept_change(request: HttpRequest, code: str) -> HttpResponse:
     concepts = _concepts(request)
     if code not in concepts:
@@ -990,7 +987,7 @@ def _concept_saved(form: ConceptForm, save: Callable[[], Any]) -> Any | None:
 
 
 @require_POST
-@_for_lexicon_editors
+@_for_roles(LEXICON_ROLES)
 def lexicon_load_files(request: HttpRequest) -> HttpResponse:
     try:
         added, kept = lexicon.lexicon_load(actor=request.user)  # type: ignore[arg-type]
@@ -1006,7 +1003,7 @@ def lexicon_load_files(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@_for_lexicon_editors
+@_for_roles(LEXICON_ROLES)
 def lexicon_export(request: HttpRequest) -> HttpResponse:
     concept = request.GET.get("concept") or None
     try:
