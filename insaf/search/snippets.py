@@ -56,11 +56,13 @@ def snippet(
     marked = []
     for start, end in spans:
         terms = _terms(text[start:end])
-        marked.append(
-            bool(terms & exact)
-            or any(t.startswith(p) for t in terms for p in prefixes)
-            or any(a <= start and end <= b for a, b in also)
-        )
+        # (A loop of plain tests: it runs for every word of the ten texts a search shows.)
+        hit = not exact.isdisjoint(terms)
+        if not hit and prefixes:
+            hit = any(t.startswith(prefixes) for t in terms)
+        if not hit and also:
+            hit = any(a <= start and end <= b for a, b in also)
+        marked.append(hit)
     # The window of ``window`` words with the most marked words (the first such window).
     count = sum(marked[:window])
     best, best_count = 0, count
