@@ -499,7 +499,9 @@ def _indexed_after(
     cases: QuerySet[Complaint], query: Query, window_days: int | None, after: int, size: int
 ) -> list[int]:
     """The ids of the newest ``size`` matches above entry ``after``, from the GIN index (its
-    matches and the key range intersected before any row is read)."""
+    matches and the key range intersected before any row is read: the range is asked of the
+    BRIN index of the entries' pages, search migration 0011, which costs the same however long
+    the range, so the planner intersects even where it expects few matches)."""
     recent = _indexed(cases, query, window_days).extra(
         where=["search_entry.complaint_id > %s"], params=[after]
     )

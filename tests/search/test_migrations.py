@@ -101,3 +101,37 @@ def test_the_entries_written_before_are_given_their_cases_received_date(
     SearchEntry.objects.filter(complaint=case).update(received_at=None)
     entry_dates.fill(apps, SimpleNamespace(connection=connection))
     assert SearchEntry.objects.get(complaint=case).received_at == received
+
+
+id_ranges = importlib.import_module("insaf.search.migrations.0011_entry_id_ranges")
+
+
+def _id_ranges_index() -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes "
+            "WHERE tablename = 'search_entry' AND indexname = 'search_entry_id_ranges'"
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def test_postgresql_keeps_the_ranges_of_ids_of_the_entries_pages() -> None:
+    """On PostgreSQL the entries' key has a BRIN index (a search's range of the newest entries
+    is intersected with the GIN index's matches through it); the migration drops it going back
+    and creates it again. SQLite has none: the migration does nothing there."""
+    editor = connection.schema_editor()
+    if connection.vendor != "postgresql":
+        id_ranges.forwards(apps, editor)
+        id_ranges.backwards(apps, editor)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'search_entry_id_ranges'")
+            assert cursor.fetchone() is None
+        return
+    definition = _id_ranges_index()
+    assert definition is not None and "USING brin (complaint_id)" in definition
+    assert "pages_per_range='64'" in definition
+    id_ranges.backwards(apps, editor)
+    assert _id_ranges_index() is None
+    id_ranges.forwards(apps, editor)
+    assert _id_ranges_index() == definition
